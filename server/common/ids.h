@@ -1,0 +1,26 @@
+#ifndef PUMPURS_SERVER_COMMON_IDS_H_
+#define PUMPURS_SERVER_COMMON_IDS_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+
+namespace pumpurs {
+
+// A new random resource id: 16 characters of lowercase base32 (80 bits), so
+// ids reveal neither order nor count.
+std::string NewId();
+
+// "collection/id" for a new id.
+std::string ResourceName(absl::string_view collection, absl::string_view id);
+
+// The id of `name` if it has the form "collection/id" with a well-formed id;
+// INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<std::string> ParseResourceName(absl::string_view name,
+                                              absl::string_view collection,
+                                              absl::string_view field);
+
+}  // namespace pumpurs
+
+#endif  // PUMPURS_SERVER_COMMON_IDS_H_

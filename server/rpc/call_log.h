@@ -1,0 +1,27 @@
+#ifndef PUMPURS_SERVER_RPC_CALL_LOG_H_
+#define PUMPURS_SERVER_RPC_CALL_LOG_H_
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/support/server_interceptor.h>
+
+#include <memory>
+#include <string>
+
+namespace pumpurs::rpc {
+
+// Who is calling, as an opaque id fit for logs. Until accounts exist (the
+// identity issue) every caller is "anonymous".
+std::string CallerIdForLog(const grpc::ServerContextBase* ctx);
+
+// Interceptors that write one structured line per RPC: method, status code,
+// latency and caller id; never request or response contents.
+class CallLogFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override;
+};
+
+}  // namespace pumpurs::rpc
+
+#endif  // PUMPURS_SERVER_RPC_CALL_LOG_H_

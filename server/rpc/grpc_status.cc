@@ -1,0 +1,52 @@
+#include "server/rpc/grpc_status.h"
+
+#include <string>
+
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "server/common/error.h"
+
+namespace pumpurs::rpc {
+namespace {
+
+// absl::StatusCode shares google.rpc.Code's numbering.
+std::string DefaultReason(absl::StatusCode code) {
+  std::string name = absl::StatusCodeToString(code);
+  for (char& c : name) c = c == ' ' ? '_' : static_cast<char>(std::toupper(c));
+  return name;
+}
+
+}  // namespace
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  std::string message(status.message());
+  if (status.code() == absl::StatusCode::kInternal ||
+      status.code() == absl::StatusCode::kUnknown) {
+    message = "internal error; the server log has the details";
+  }
+  google::rpc::Status proto;
+  proto.set_code(static_cast<int>(status.code()));
+  proto.set_message(message);
+
+  google::rpc::ErrorInfo info;
+  std::string reason = ReasonOf(status);
+  info.set_reason(reason.empty() ? DefaultReason(status.code()) : reason);
+  info.set_domain(std::string(kErrorDomain));
+  proto.add_details()->PackFrom(info);
+
+  std::vector<FieldViolation> violations = FieldViolationsOf(status);
+  if (!violations.empty()) {
+    google::rpc::BadRequest bad;
+    for (const FieldViolation& v : violations) {
+      auto* fv = bad.add_field_violations();
+      fv->set_field(v.field);
+      fv->set_description(v.description);
+    }
+    proto.add_details()->PackFrom(bad);
+  }
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), message,
+                      proto.SerializeAsString());
+}
+
+}  // namespace pumpurs::rpc

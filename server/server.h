@@ -1,0 +1,56 @@
+#ifndef PUMPURS_SERVER_SERVER_H_
+#define PUMPURS_SERVER_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/storage/database.h"
+
+namespace pumpurs {
+
+struct ServerOptions {
+  // host:port; port 0 picks a free port (see Server::port()).
+  std::string listen = "127.0.0.1:50051";
+  std::string db_path = "var/pumpurs.db";
+  // Seed demo data if the database is new.
+  bool demo = false;
+  // Storage executor threads that serve reads (the writer is one more).
+  int threads = 4;
+  storage::Durability durability = storage::Durability::kFull;
+};
+
+// The whole server: every service, health checking and reflection, over one
+// database. Stop() shuts down in order: health NOT_SERVING → stop accepting
+// and drain in-flight calls (the executor still runs, so they finish) →
+// drain the executor → checkpoint and close the database.
+class Server {
+ public:
+  static absl::StatusOr<std::unique_ptr<Server>> Start(
+      const ServerOptions& options);
+  ~Server();
+
+  int port() const { return port_; }
+  storage::Database& database() { return *db_; }
+
+  // Idempotent; waits at most `grace` for in-flight calls before cancelling
+  // them.
+  void Stop(absl::Duration grace = absl::Seconds(10));
+
+ private:
+  Server() = default;
+
+  std::unique_ptr<storage::Database> db_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace pumpurs
+
+#endif  // PUMPURS_SERVER_SERVER_H_
