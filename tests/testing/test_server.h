@@ -1,0 +1,47 @@
+#ifndef PUMPURS_TESTS_TESTING_TEST_SERVER_H_
+#define PUMPURS_TESTS_TESTING_TEST_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "pumpurs/v1/directory.grpc.pb.h"
+#include "pumpurs/v1/system.grpc.pb.h"
+#include "server/server.h"
+#include "tests/testing/temp_dir.h"
+
+namespace pumpurs::testing {
+
+// A real in-process server on a free loopback port over a temporary
+// database file, with a real channel to it.
+class TestServer {
+ public:
+  explicit TestServer(bool demo = false);
+  ~TestServer();
+
+  int port() const { return server_->port(); }
+  std::string target() const;
+  Server& server() { return *server_; }
+  storage::Database& database() { return server_->database(); }
+  const std::string& db_path() const { return db_path_; }
+  std::shared_ptr<grpc::Channel> channel() { return channel_; }
+
+  pumpurs::v1::DirectoryService::Stub& directory() { return *directory_; }
+  pumpurs::v1::SystemService::Stub& system() { return *system_; }
+
+  // Stops the server in order (as SIGTERM would).
+  void Stop();
+
+ private:
+  TempDir dir_;
+  std::string db_path_;
+  std::unique_ptr<Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<pumpurs::v1::DirectoryService::Stub> directory_;
+  std::unique_ptr<pumpurs::v1::SystemService::Stub> system_;
+};
+
+}  // namespace pumpurs::testing
+
+#endif  // PUMPURS_TESTS_TESTING_TEST_SERVER_H_
