@@ -13,7 +13,7 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
 set +e
-ctest --test-dir build --output-on-failure -j 2 --timeout 600 2>&1 | tee "$log"
+ctest --test-dir build --output-on-failure --no-tests=error -j 2 --timeout 600 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 

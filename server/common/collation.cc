@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "server/common/collation.h"
 
 #include <unicode/ucol.h>
@@ -6,6 +5,8 @@
 
 #include <memory>
 #include <vector>
+
+#include "absl/strings/string_view.h"
 
 namespace pumpurs {
 namespace {
@@ -19,8 +20,8 @@ UCollator* ThreadCollator() {
   thread_local std::unique_ptr<UCollator, CollatorCloser> collator = [] {
     UErrorCode status = U_ZERO_ERROR;
     UCollator* c = ucol_open("lv", &status);
-    return std::unique_ptr<UCollator, CollatorCloser>(U_SUCCESS(status) ? c
-                                                                        : nullptr);
+    return std::unique_ptr<UCollator, CollatorCloser>(
+        U_SUCCESS(status) ? c : nullptr);
   }();
   return collator.get();
 }

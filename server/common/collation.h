@@ -2,6 +2,7 @@
 #define PUMPURS_SERVER_COMMON_COLLATION_H_
 
 #include <string>
+
 #include "absl/strings/string_view.h"
 
 namespace pumpurs {

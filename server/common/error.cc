@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "server/common/error.h"
 
 #include <utility>
@@ -6,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 
 namespace pumpurs {
 namespace {
@@ -61,8 +61,7 @@ absl::Status WithFieldViolations(
   all.insert(all.end(), violations.begin(), violations.end());
   std::string encoded;
   for (const FieldViolation& v : all) {
-    absl::StrAppend(&encoded, Clean(v.field), "\t", Clean(v.description),
-                    "\n");
+    absl::StrAppend(&encoded, Clean(v.field), "\t", Clean(v.description), "\n");
   }
   status.SetPayload(kViolationsUrl, absl::Cord(encoded));
   return status;
@@ -76,9 +75,10 @@ absl::Status Violations::ToStatus() const {
   if (items_.empty()) return absl::OkStatus();
   std::string message = absl::StrCat(
       "invalid request: ",
-      absl::StrJoin(items_, "; ", [](std::string* out, const FieldViolation& v) {
-        absl::StrAppend(out, v.field, ": ", v.description);
-      }));
+      absl::StrJoin(items_, "; ",
+                    [](std::string* out, const FieldViolation& v) {
+                      absl::StrAppend(out, v.field, ": ", v.description);
+                    }));
   return WithFieldViolations(
       Error(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT", message),
       items_);

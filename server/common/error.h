@@ -7,10 +7,10 @@
 // exactly one place (rpc/grpc_status) converts them for the wire.
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace pumpurs {
 

@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "server/common/ids.h"
 
 #include "absl/random/random.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "server/common/error.h"
 

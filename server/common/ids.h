@@ -2,9 +2,9 @@
 #define PUMPURS_SERVER_COMMON_IDS_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace pumpurs {
 

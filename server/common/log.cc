@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "server/common/log.h"
 
 #include <atomic>
@@ -6,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -19,11 +19,21 @@ void SetLoggingEnabled(bool enabled) { g_enabled.store(enabled); }
 void AppendJsonEscaped(std::string* out, absl::string_view s) {
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         if (c < 0x20) {
           absl::StrAppendFormat(out, "\\u%04x", c);
@@ -35,10 +45,10 @@ void AppendJsonEscaped(std::string* out, absl::string_view s) {
 }
 
 LogLine::LogLine(absl::string_view event) {
-  line_ = absl::StrCat(
-      "{\"ts\":\"",
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone()),
-      "\",\"event\":\"");
+  line_ = absl::StrCat("{\"ts\":\"",
+                       absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(),
+                                        absl::UTCTimeZone()),
+                       "\",\"event\":\"");
   AppendJsonEscaped(&line_, event);
   line_.push_back('"');
 }

@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "server/common/paging.h"
 
 #include <cstdint>
@@ -7,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "server/common/error.h"
 
 namespace pumpurs {
@@ -26,9 +26,9 @@ std::string Fingerprint(absl::string_view query) {
 }
 
 absl::Status BadToken() {
-  return WithReason(InvalidFieldError("page_token",
-                                      "is not a token this query returned"),
-                    "INVALID_PAGE_TOKEN");
+  return WithReason(
+      InvalidFieldError("page_token", "is not a token this query returned"),
+      "INVALID_PAGE_TOKEN");
 }
 
 }  // namespace

@@ -2,10 +2,10 @@
 #define PUMPURS_SERVER_COMMON_PAGING_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace pumpurs {
 

@@ -7,10 +7,10 @@
 #include "absl/status/statusor.h"
 
 // Returns from the enclosing function if `expr` (an absl::Status) is not OK.
-#define PUMPURS_RETURN_IF_ERROR(expr)                   \
-  do {                                                  \
-    ::absl::Status pumpurs_status_ = (expr);            \
-    if (!pumpurs_status_.ok()) return pumpurs_status_;  \
+#define PUMPURS_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::absl::Status pumpurs_status_ = (expr);           \
+    if (!pumpurs_status_.ok()) return pumpurs_status_; \
   } while (false)
 
 #define PUMPURS_STATUS_CONCAT_INNER_(a, b) a##b
@@ -18,8 +18,8 @@
 
 // `PUMPURS_ASSIGN_OR_RETURN(auto x, Foo());` declares/assigns `x` from an
 // absl::StatusOr, or returns its status from the enclosing function.
-#define PUMPURS_ASSIGN_OR_RETURN(lhs, expr)                                \
-  PUMPURS_ASSIGN_OR_RETURN_IMPL_(                                          \
+#define PUMPURS_ASSIGN_OR_RETURN(lhs, expr) \
+  PUMPURS_ASSIGN_OR_RETURN_IMPL_(           \
       PUMPURS_STATUS_CONCAT_(pumpurs_statusor_, __LINE__), lhs, expr)
 
 #define PUMPURS_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \

@@ -1,8 +1,8 @@
-#include "absl/strings/string_view.h"
 #include "server/common/text.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace pumpurs {
 
@@ -87,11 +87,12 @@ void CheckOptionalText(Violations& v, absl::string_view field,
   CheckText(v, field, value, max_chars, /*required=*/false);
 }
 
-void CheckDigits(Violations& v, absl::string_view field, absl::string_view value,
-                 size_t digits) {
+void CheckDigits(Violations& v, absl::string_view field,
+                 absl::string_view value, size_t digits) {
   bool ok = value.size() == digits;
   for (char c : value) ok = ok && absl::ascii_isdigit(c);
-  if (!ok) v.Add(std::string(field), absl::StrCat("must be ", digits, " digits"));
+  if (!ok)
+    v.Add(std::string(field), absl::StrCat("must be ", digits, " digits"));
 }
 
 void CheckRequestId(Violations& v, absl::string_view value) {

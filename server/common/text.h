@@ -2,8 +2,8 @@
 #define PUMPURS_SERVER_COMMON_TEXT_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "server/common/error.h"
 
 namespace pumpurs {
@@ -21,8 +21,8 @@ void CheckOptionalText(Violations& v, absl::string_view field,
                        absl::string_view value, size_t max_chars);
 
 // Exactly `digits` ASCII digits.
-void CheckDigits(Violations& v, absl::string_view field, absl::string_view value,
-                 size_t digits);
+void CheckDigits(Violations& v, absl::string_view field,
+                 absl::string_view value, size_t digits);
 
 // An optional request_id: at most 64 printable ASCII characters.
 void CheckRequestId(Violations& v, absl::string_view value);

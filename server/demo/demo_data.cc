@@ -40,7 +40,7 @@ constexpr DemoInstitution kInstitutions[] = {
      "4313900004", 1},
 };
 
-constexpr const char* kGivenNames[] = {"Anna",  "Jānis", "Līga",  "Mārtiņš",
+constexpr const char* kGivenNames[] = {"Anna",  "Jānis", "Līga",   "Mārtiņš",
                                        "Ēriks", "Zane",  "Ņikita", "Šarlote"};
 constexpr const char* kFamilyNames[] = {"Bērziņa", "Kalniņš", "Ozola",
                                         "Čakste",  "Liepiņš", "Žagare",
@@ -87,7 +87,8 @@ absl::Status Seed(Connection& c, const CallContext& call) {
           "INSERT INTO staff (id, institution_id, given_name, family_name, "
           "position, version, create_time, update_time) "
           "VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-          {NewId(), inst.id, kGivenNames[person % 8], kFamilyNames[(person + 3) % 8]},
+          {NewId(), inst.id, kGivenNames[person % 8],
+           kFamilyNames[(person + 3) % 8]},
           {position, now, now}));
     }
     for (int k = 0; k < 4; ++k, ++person) {
@@ -98,20 +99,22 @@ absl::Status Seed(Connection& c, const CallContext& call) {
           "INSERT INTO pupils (id, institution_id, given_name, family_name, "
           "birth_date, class_label, grade, version, create_time, update_time) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-          {pupil_id, inst.id, kGivenNames[person % 8],
-           kFamilyNames[person % 8],
-           std::to_string(2026 - 6 - grade) + "-0" + std::to_string(1 + k) + "-15",
+          {pupil_id, inst.id, kGivenNames[person % 8], kFamilyNames[person % 8],
+           std::to_string(2026 - 6 - grade) + "-0" + std::to_string(1 + k) +
+               "-15",
            std::to_string(grade) + ".a"},
           {grade, now, now}));
       const std::string guardian_id = NewId();
+      PUMPURS_RETURN_IF_ERROR(
+          Insert(c,
+                 "INSERT INTO guardians (id, given_name, family_name, version, "
+                 "create_time, update_time) VALUES (?, ?, ?, 1, ?, ?)",
+                 {guardian_id, kGivenNames[(person + 5) % 8],
+                  kFamilyNames[person % 8]},
+                 {now, now}));
       PUMPURS_RETURN_IF_ERROR(Insert(
           c,
-          "INSERT INTO guardians (id, given_name, family_name, version, "
-          "create_time, update_time) VALUES (?, ?, ?, 1, ?, ?)",
-          {guardian_id, kGivenNames[(person + 5) % 8], kFamilyNames[person % 8]},
-          {now, now}));
-      PUMPURS_RETURN_IF_ERROR(Insert(
-          c, "INSERT INTO guardian_pupils (guardian_id, pupil_id) VALUES (?, ?)",
+          "INSERT INTO guardian_pupils (guardian_id, pupil_id) VALUES (?, ?)",
           {guardian_id, pupil_id}, {}));
     }
   }

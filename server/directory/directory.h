@@ -7,9 +7,9 @@
 // Field names in violations are the API's field paths.
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "server/common/call_context.h"
 #include "server/directory/model.h"
 #include "server/storage/connection.h"
@@ -40,9 +40,10 @@ absl::StatusOr<Institution> CreateInstitution(Connection& conn,
                                               const CallContext& call,
                                               const Institution& inst,
                                               absl::string_view request_id);
-absl::StatusOr<Institution> UpdateInstitution(
-    Connection& conn, absl::string_view id, const InstitutionChanges& changes,
-    absl::string_view etag);
+absl::StatusOr<Institution> UpdateInstitution(Connection& conn,
+                                              absl::string_view id,
+                                              const InstitutionChanges& changes,
+                                              absl::string_view etag);
 // Only while the institution has no pupils and no staff.
 absl::Status DeleteInstitution(Connection& conn, absl::string_view id,
                                absl::string_view etag);

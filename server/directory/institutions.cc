@@ -1,5 +1,5 @@
-#include "absl/strings/string_view.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "server/common/collation.h"
 #include "server/common/error.h"
 #include "server/common/etag.h"
@@ -99,9 +99,9 @@ absl::StatusOr<Page<Institution>> ListInstitutions(
   if (filter.kind && !ValidKind(*filter.kind)) {
     return InvalidFieldError("kind", "must be a known institution kind");
   }
-  const std::string query = absl::StrCat(
-      "ListInstitutions|", filter.municipality_id.value_or(""), "|",
-      filter.kind ? static_cast<int>(*filter.kind) : 0);
+  const std::string query =
+      absl::StrCat("ListInstitutions|", filter.municipality_id.value_or(""),
+                   "|", filter.kind ? static_cast<int>(*filter.kind) : 0);
   PUMPURS_ASSIGN_OR_RETURN(SortPosition after,
                            DecodeSortPosition(req.page_token, query));
   PUMPURS_ASSIGN_OR_RETURN(int size, NormalizePageSize(req.page_size));
@@ -113,7 +113,9 @@ absl::StatusOr<Page<Institution>> ListInstitutions(
           "AND (?3 IS NULL OR municipality_id = ?3) "
           "AND (?4 IS NULL OR kind = ?4) "
           "ORDER BY sort_key, id LIMIT ?5")));
-  s.BindBlob(1, after.sort_key).Bind(2, after.id).BindOptional(3, filter.municipality_id);
+  s.BindBlob(1, after.sort_key)
+      .Bind(2, after.id)
+      .BindOptional(3, filter.municipality_id);
   if (filter.kind) {
     s.Bind(4, static_cast<int64_t>(*filter.kind));
   } else {
@@ -163,9 +165,10 @@ absl::StatusOr<Institution> CreateInstitution(Connection& conn,
   out.create_time = out.update_time = absl::Now();
   PUMPURS_ASSIGN_OR_RETURN(
       storage::Statement s,
-      conn.Prepare("INSERT INTO institutions (id, display_name, sort_key, kind, "
-                   "municipality_id, registration_number, version, "
-                   "create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      conn.Prepare(
+          "INSERT INTO institutions (id, display_name, sort_key, kind, "
+          "municipality_id, registration_number, version, "
+          "create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   s.Bind(1, out.id)
       .Bind(2, out.display_name)
       .BindBlob(3, LatvianSortKey(out.display_name))
@@ -184,9 +187,10 @@ absl::StatusOr<Institution> CreateInstitution(Connection& conn,
   return out;
 }
 
-absl::StatusOr<Institution> UpdateInstitution(
-    Connection& conn, absl::string_view id, const InstitutionChanges& changes,
-    absl::string_view etag) {
+absl::StatusOr<Institution> UpdateInstitution(Connection& conn,
+                                              absl::string_view id,
+                                              const InstitutionChanges& changes,
+                                              absl::string_view etag) {
   PUMPURS_ASSIGN_OR_RETURN(Institution inst, GetInstitution(conn, id));
   if (!EtagMatches(etag, inst.version)) {
     return EtagMismatchError(ResourceName("institutions", id));

@@ -1,6 +1,6 @@
-#include "absl/strings/string_view.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "server/common/collation.h"
 #include "server/common/error.h"
 #include "server/common/etag.h"

@@ -1,6 +1,6 @@
-#include "absl/strings/string_view.h"
 #include "server/directory/rows.h"
 
+#include "absl/strings/string_view.h"
 #include "server/common/paging.h"
 #include "server/common/status_macros.h"
 

@@ -4,9 +4,9 @@
 // Keyset paging over (sort_key, id), shared by the directory's lists.
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace pumpurs::directory {
 

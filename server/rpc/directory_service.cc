@@ -1,10 +1,10 @@
-#include "absl/strings/string_view.h"
 #include "server/rpc/directory_service.h"
 
 #include <google/protobuf/util/time_util.h>
 
-#include "server/common/ids.h"
+#include "absl/strings/string_view.h"
 #include "server/common/etag.h"
+#include "server/common/ids.h"
 #include "server/directory/directory.h"
 #include "server/rpc/unary_call.h"
 #include "server/rpc/update_mask.h"
@@ -68,8 +68,7 @@ grpc::ServerUnaryReactor* DirectoryService::GetMunicipality(
 }
 
 grpc::ServerUnaryReactor* DirectoryService::ListMunicipalities(
-    grpc::CallbackServerContext* ctx,
-    const v1::ListMunicipalitiesRequest* req,
+    grpc::CallbackServerContext* ctx, const v1::ListMunicipalitiesRequest* req,
     v1::ListMunicipalitiesResponse* resp) {
   directory::ListRequest list{req->page_size(), req->page_token()};
   return Serve<directory::Page<directory::Municipality>,
@@ -78,15 +77,16 @@ grpc::ServerUnaryReactor* DirectoryService::ListMunicipalities(
       [list](const CallContext&, Connection& c) {
         return directory::ListMunicipalities(c, list);
       },
-      resp, [](const auto& page, auto* out) {
+      resp,
+      [](const auto& page, auto* out) {
         for (const auto& m : page.items) ToProto(m, out->add_municipalities());
         out->set_next_page_token(page.next_page_token);
       });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::CreateMunicipality(
-    grpc::CallbackServerContext* ctx,
-    const v1::CreateMunicipalityRequest* req, v1::Municipality* resp) {
+    grpc::CallbackServerContext* ctx, const v1::CreateMunicipalityRequest* req,
+    v1::Municipality* resp) {
   directory::Municipality m;
   m.display_name = req->municipality().display_name();
   m.code = req->municipality().code();
@@ -100,8 +100,8 @@ grpc::ServerUnaryReactor* DirectoryService::CreateMunicipality(
 }
 
 grpc::ServerUnaryReactor* DirectoryService::UpdateMunicipality(
-    grpc::CallbackServerContext* ctx,
-    const v1::UpdateMunicipalityRequest* req, v1::Municipality* resp) {
+    grpc::CallbackServerContext* ctx, const v1::UpdateMunicipalityRequest* req,
+    v1::Municipality* resp) {
   const v1::Municipality& in = req->municipality();
   absl::StatusOr<std::string> id =
       ParseResourceName(in.name(), kMunicipalities, "municipality.name");
@@ -154,7 +154,8 @@ grpc::ServerUnaryReactor* DirectoryService::ListInstitutions(
       [filter, list](const CallContext&, Connection& c) {
         return directory::ListInstitutions(c, filter, list);
       },
-      resp, [](const auto& page, auto* out) {
+      resp,
+      [](const auto& page, auto* out) {
         for (const auto& i : page.items) ToProto(i, out->add_institutions());
         out->set_next_page_token(page.next_page_token);
       });

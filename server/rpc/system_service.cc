@@ -12,7 +12,8 @@ grpc::ServerUnaryReactor* SystemService::Ping(
     grpc::CallbackServerContext* ctx, const pumpurs::v1::PingRequest* req,
     pumpurs::v1::PingResponse* resp) {
   if (req->payload().size() > 1024) {
-    return Answer(ctx, InvalidFieldError("payload", "must be at most 1024 bytes"));
+    return Answer(ctx,
+                  InvalidFieldError("payload", "must be at most 1024 bytes"));
   }
   resp->set_payload(req->payload());
   return Answer(ctx, absl::OkStatus());

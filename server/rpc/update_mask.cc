@@ -33,9 +33,9 @@ absl::StatusOr<std::set<std::string>> ResolveUpdateMask(
     if (std::find(updatable.begin(), updatable.end(), path) ==
         updatable.end()) {
       v.Add("update_mask",
-            absl::StrCat("path \"", path.size() > 64 ? path.substr(0, 64) : path,
-                         "\" is not updatable; use ",
-                         absl::StrJoin(updatable, ", ")));
+            absl::StrCat(
+                "path \"", path.size() > 64 ? path.substr(0, 64) : path,
+                "\" is not updatable; use ", absl::StrJoin(updatable, ", ")));
     } else {
       paths.insert(path);
     }

@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "server/storage/connection.h"
 
 #include <sqlite3.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "server/storage/sqlite_status.h"
 
 namespace pumpurs::storage {

@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "server/storage/database.h"
 
 #include <sqlite3.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/notification.h"
 #include "server/common/error.h"
 #include "server/common/log.h"
@@ -42,8 +42,8 @@ absl::Status Database::Start() {
       path_, Connection::Mode::kReadWrite, options_.connection);
   if (!writer.ok()) return writer.status();
   writer_ = *std::move(writer);
-  absl::StatusOr<int> version = Migrate(
-      *writer_, options_.migrations.value_or(SchemaMigrations()));
+  absl::StatusOr<int> version =
+      Migrate(*writer_, options_.migrations.value_or(SchemaMigrations()));
   if (!version.ok()) return version.status();
   schema_version_ = *version;
   for (int i = 0; i < options_.readers; ++i) {
@@ -164,7 +164,8 @@ void Database::WriterLoop() {
       RunBatch(batch);
       dirty = true;
     }
-    if (dirty && absl::Now() - last_checkpoint >= options_.checkpoint_interval) {
+    if (dirty &&
+        absl::Now() - last_checkpoint >= options_.checkpoint_interval) {
       Checkpoint("PASSIVE");
       last_checkpoint = absl::Now();
       dirty = false;
@@ -219,11 +220,11 @@ void Database::RunBatch(std::vector<Task>& batch) {
 void Database::Checkpoint(const char* mode) {
   int log_frames = 0;
   int checkpointed = 0;
-  int rc = sqlite3_wal_checkpoint_v2(
-      writer_->raw(), nullptr,
-      absl::string_view(mode) == "TRUNCATE" ? SQLITE_CHECKPOINT_TRUNCATE
-                                           : SQLITE_CHECKPOINT_PASSIVE,
-      &log_frames, &checkpointed);
+  int rc = sqlite3_wal_checkpoint_v2(writer_->raw(), nullptr,
+                                     absl::string_view(mode) == "TRUNCATE"
+                                         ? SQLITE_CHECKPOINT_TRUNCATE
+                                         : SQLITE_CHECKPOINT_PASSIVE,
+                                     &log_frames, &checkpointed);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
     (void)SqliteStatus(rc, writer_->raw(), "checkpoint");
   }

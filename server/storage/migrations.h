@@ -1,9 +1,8 @@
 #ifndef PUMPURS_SERVER_STORAGE_MIGRATIONS_H_
 #define PUMPURS_SERVER_STORAGE_MIGRATIONS_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "server/storage/connection.h"
 

@@ -1,5 +1,6 @@
-#include "absl/strings/string_view.h"
 #include "server/storage/request_ids.h"
+
+#include "absl/strings/string_view.h"
 
 namespace pumpurs::storage {
 

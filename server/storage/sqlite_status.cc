@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "server/storage/sqlite_status.h"
 
 #include <sqlite3.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "server/common/error.h"
 #include "server/common/log.h"
 
@@ -17,7 +17,8 @@ absl::Status SqliteStatus(int rc, sqlite3* db, absl::string_view what) {
   LogLine("storage_error")
       .Str("what", what)
       .Int("sqlite_code", extended)
-      .Str("sqlite_message", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+      .Str("sqlite_message",
+           db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   const std::string message = absl::StrCat("storage: ", what, " failed");
   switch (rc & 0xff) {
     case SQLITE_CONSTRAINT:
@@ -26,7 +27,8 @@ absl::Status SqliteStatus(int rc, sqlite3* db, absl::string_view what) {
         return Error(absl::StatusCode::kAlreadyExists, "ALREADY_EXISTS",
                      "a resource with the same unique key already exists");
       }
-      return Error(absl::StatusCode::kFailedPrecondition, "CONSTRAINT_VIOLATION",
+      return Error(absl::StatusCode::kFailedPrecondition,
+                   "CONSTRAINT_VIOLATION",
                    "the change would break a rule of the data");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:

@@ -1,9 +1,8 @@
 #ifndef PUMPURS_SERVER_STORAGE_SQLITE_STATUS_H_
 #define PUMPURS_SERVER_STORAGE_SQLITE_STATUS_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 struct sqlite3;
 

@@ -1,10 +1,10 @@
-#include "absl/strings/string_view.h"
 #include "server/storage/statement.h"
 
 #include <sqlite3.h>
 
 #include <utility>
 
+#include "absl/strings/string_view.h"
 #include "server/storage/sqlite_status.h"
 
 namespace pumpurs::storage {
@@ -44,10 +44,10 @@ Statement& Statement::Bind(int index, int64_t value) {
 
 Statement& Statement::Bind(int index, absl::string_view text) {
   if (bind_status_.ok()) {
-    bind_status_ = CheckBind(
-        sqlite3_bind_text64(stmt_, index, text.data(), text.size(),
-                            SQLITE_TRANSIENT, SQLITE_UTF8),
-        db_);
+    bind_status_ =
+        CheckBind(sqlite3_bind_text64(stmt_, index, text.data(), text.size(),
+                                      SQLITE_TRANSIENT, SQLITE_UTF8),
+                  db_);
   }
   return *this;
 }
@@ -61,9 +61,10 @@ Statement& Statement::Bind(int index, double value) {
 
 Statement& Statement::BindBlob(int index, absl::string_view bytes) {
   if (bind_status_.ok()) {
-    bind_status_ = CheckBind(sqlite3_bind_blob64(stmt_, index, bytes.data(),
-                                                 bytes.size(), SQLITE_TRANSIENT),
-                             db_);
+    bind_status_ =
+        CheckBind(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(),
+                                      SQLITE_TRANSIENT),
+                  db_);
   }
   return *this;
 }

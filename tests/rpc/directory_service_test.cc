@@ -100,22 +100,23 @@ TEST_F(DirectoryServiceTest, InvalidCreateNamesEveryFieldAndStoresNothing) {
   v1::Institution out;
   grpc::Status s = CreateInstitution(bad, &out);
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(ViolatedFields(s),
-              UnorderedElementsAre("institution.display_name",
-                                   "institution.kind",
-                                   "institution.municipality",
-                                   "institution.registration_number"));
+  EXPECT_THAT(
+      ViolatedFields(s),
+      UnorderedElementsAre("institution.display_name", "institution.kind",
+                           "institution.municipality",
+                           "institution.registration_number"));
   EXPECT_EQ(::pumpurs::testing::DecodeWireError(s).domain, "pumpurs.lv");
   EXPECT_EQ(CountInstitutions(), 0);
 }
 
 TEST_F(DirectoryServiceTest, MalformedNamesAndTextAreRejected) {
   v1::Municipality out;
-  EXPECT_THAT(ViolatedFields(CreateMunicipality("", "123", &out)),
-              UnorderedElementsAre("municipality.display_name",
-                                   "municipality.code"));
-  EXPECT_THAT(ViolatedFields(CreateMunicipality("Bad\x01name", "0740201", &out)),
-              ElementsAre("municipality.display_name"));
+  EXPECT_THAT(
+      ViolatedFields(CreateMunicipality("", "123", &out)),
+      UnorderedElementsAre("municipality.display_name", "municipality.code"));
+  EXPECT_THAT(
+      ViolatedFields(CreateMunicipality("Bad\x01name", "0740201", &out)),
+      ElementsAre("municipality.display_name"));
   EXPECT_THAT(ViolatedFields(CreateMunicipality("   ", "0740201", &out)),
               ElementsAre("municipality.display_name"));
   EXPECT_THAT(ViolatedFields(CreateMunicipality("Ok", "0740201", &out,
@@ -144,7 +145,8 @@ TEST_F(DirectoryServiceTest, DuplicateUniqueKeysAreAlreadyExists) {
   EXPECT_THAT(s, HasReason("MUNICIPALITY_CODE_TAKEN"));
 
   v1::Institution a, b;
-  ASSERT_THAT(CreateInstitution(School(m.name(), "A", "1111111111"), &a), IsOk());
+  ASSERT_THAT(CreateInstitution(School(m.name(), "A", "1111111111"), &a),
+              IsOk());
   EXPECT_THAT(CreateInstitution(School(m.name(), "B", "1111111111"), &b),
               HasReason("REGISTRATION_NUMBER_TAKEN"));
 }
@@ -226,7 +228,8 @@ TEST_F(DirectoryServiceTest, InvalidUpdateStoresNothing) {
   v1::Institution out;
   grpc::ClientContext ctx;
   grpc::Status s = server_.directory().UpdateInstitution(&ctx, req, &out);
-  EXPECT_THAT(ViolatedFields(s), ElementsAre("institution.registration_number"));
+  EXPECT_THAT(ViolatedFields(s),
+              ElementsAre("institution.registration_number"));
 
   grpc::ClientContext get_ctx;
   v1::GetInstitutionRequest get;
@@ -237,22 +240,24 @@ TEST_F(DirectoryServiceTest, InvalidUpdateStoresNothing) {
   EXPECT_EQ(now.etag(), inst.etag());
 }
 
-TEST_F(DirectoryServiceTest, ListsPageInLatvianOrderAndTokensAreBoundToFilters) {
+TEST_F(DirectoryServiceTest,
+       ListsPageInLatvianOrderAndTokensAreBoundToFilters) {
   v1::Municipality m1, m2;
   ASSERT_THAT(CreateMunicipality("Ādažu novads", "0800001", &m1), IsOk());
   ASSERT_THAT(CreateMunicipality("Cēsu novads", "0800002", &m2), IsOk());
   // Latvian order (CLDR): č, ģ, ķ, ļ, ņ, š, ž are letters of their own
   // (c < č < d); long vowels differ from short ones only when all else is
   // equal, so "Ābeļu" sorts before "Auces".
-  const std::vector<std::string> names = {"Žīguru skola", "Cēsu skola",
+  const std::vector<std::string> names = {"Žīguru skola",  "Cēsu skola",
                                           "Čiekuru skola", "Ābeļu skola",
                                           "Auces skola",   "Bauskas skola"};
   for (size_t i = 0; i < names.size(); ++i) {
     v1::Institution out;
-    ASSERT_THAT(CreateInstitution(School(i % 2 ? m1.name() : m2.name(), names[i],
-                                         "43139000" + std::to_string(10 + i)),
-                                  &out),
-                IsOk());
+    ASSERT_THAT(
+        CreateInstitution(School(i % 2 ? m1.name() : m2.name(), names[i],
+                                 "43139000" + std::to_string(10 + i)),
+                          &out),
+        IsOk());
   }
   std::vector<std::string> seen;
   std::string token;
@@ -289,8 +294,9 @@ TEST_F(DirectoryServiceTest, ListsPageInLatvianOrderAndTokensAreBoundToFilters) 
   grpc::ClientContext filtered_ctx;
   v1::ListInstitutionsRequest filtered;
   filtered.set_municipality(m1.name());
-  ASSERT_THAT(server_.directory().ListInstitutions(&filtered_ctx, filtered, &resp),
-              IsOk());
+  ASSERT_THAT(
+      server_.directory().ListInstitutions(&filtered_ctx, filtered, &resp),
+      IsOk());
   EXPECT_EQ(resp.institutions_size(), 3);
 
   grpc::ClientContext neg_ctx;
@@ -319,7 +325,8 @@ TEST_F(DirectoryServiceTest, DeleteRespectsEtagAndEmptiness) {
   del.set_etag(inst.etag());
   {
     grpc::ClientContext ctx;
-    EXPECT_THAT(server_.directory().DeleteInstitution(&ctx, del, &empty), IsOk());
+    EXPECT_THAT(server_.directory().DeleteInstitution(&ctx, del, &empty),
+                IsOk());
   }
   EXPECT_EQ(CountInstitutions(), 0);
 }
