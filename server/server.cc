@@ -67,6 +67,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
 void Server::Stop(absl::Duration grace) {
   if (stopped_) return;
   stopped_ = true;
+  // Start() failed before the gRPC server was built (bad database, port in
+  // use, ...): nothing serves yet, and db_ (if any) closes itself.
+  if (server_ == nullptr) return;
   LogLine("server_stopping");
   server_->GetHealthCheckService()->SetServingStatus(false);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));

@@ -64,8 +64,13 @@ void CheckText(Violations& v, absl::string_view field, absl::string_view value,
           absl::StrCat("must be at most ", max_chars, " characters"));
     return;
   }
-  for (unsigned char c : value) {
-    if (c < 0x20 || c == 0x7f) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    unsigned char c = value[i];
+    // C0 controls and DEL, and the C1 controls U+0080..U+009F (encoded as
+    // C2 80..C2 9F; U+0085 NEL is a line break to many readers).
+    bool c1 = c == 0xc2 && i + 1 < value.size() &&
+              static_cast<unsigned char>(value[i + 1]) <= 0x9f;
+    if (c < 0x20 || c == 0x7f || c1) {
       v.Add(std::string(field), "must not contain control characters");
       return;
     }

@@ -46,9 +46,10 @@ absl::StatusOr<bool> Exists(Connection& conn, absl::string_view sql,
   return s.Step();
 }
 
-// Every field rule, plus the references that need the database.
-absl::Status Validate(Connection& conn, const Institution& inst) {
-  Violations v;
+// Every field rule, plus the references that need the database, added to
+// the problems `v` already holds.
+absl::Status Validate(Connection& conn, const Institution& inst,
+                      Violations v = {}) {
   CheckRequiredText(v, "institution.display_name", inst.display_name, 200);
   if (!ValidKind(inst.kind)) {
     v.Add("institution.kind", "must be a known institution kind");
@@ -143,7 +144,10 @@ absl::StatusOr<Institution> CreateInstitution(Connection& conn,
                                               absl::string_view request_id) {
   Violations v;
   CheckRequestId(v, request_id);
-  PUMPURS_RETURN_IF_ERROR(v.ToStatus());
+  if (!v.empty()) {
+    // Name the body's problems too: the caller hears of all at once.
+    return Validate(conn, inst, std::move(v));
+  }
   if (!request_id.empty()) {
     PUMPURS_ASSIGN_OR_RETURN(
         std::optional<std::string> earlier,

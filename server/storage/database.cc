@@ -19,6 +19,12 @@ absl::Status ShuttingDown() {
                "later");
 }
 
+absl::Status RolledBack() {
+  return Error(absl::StatusCode::kUnavailable, "TRANSACTION_ROLLED_BACK",
+               "another request committed together with this one failed the "
+               "transaction; nothing was stored, retry");
+}
+
 }  // namespace
 
 Database::Database(const DatabaseOptions& options)
@@ -32,8 +38,19 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   if (options.readers < 1) {
     return absl::InvalidArgumentError("need at least one reader");
   }
+  if (options.max_batch < 1) {
+    return absl::InvalidArgumentError("max_batch must be at least 1");
+  }
   std::unique_ptr<Database> db(new Database(options));
-  if (absl::Status s = db->Start(); !s.ok()) return s;
+  if (absl::Status s = db->Start(); !s.ok()) {
+    // The path is the operator's, not personal data: say which file.
+    absl::Status out(s.code(),
+                     absl::StrCat(s.message(), " (database ", options.path, ")"));
+    s.ForEachPayload([&out](absl::string_view url, const absl::Cord& payload) {
+      out.SetPayload(url, payload);
+    });
+    return out;
+  }
   return db;
 }
 
@@ -177,40 +194,56 @@ void Database::WriterLoop() {
 void Database::RunBatch(std::vector<Task>& batch) {
   std::vector<absl::Status> results(batch.size());
   std::vector<bool> admitted(batch.size());
-  bool any = false;
   for (size_t i = 0; i < batch.size(); ++i) {
     results[i] = Admission(batch[i].call);
     admitted[i] = results[i].ok();
-    any = any || admitted[i];
   }
-  if (any) {
-    absl::StatusOr<Transaction> txn =
-        Transaction::Begin(*writer_, Transaction::Kind::kImmediate);
-    if (!txn.ok()) {
-      for (size_t i = 0; i < batch.size(); ++i) {
-        if (admitted[i]) results[i] = txn.status();
+  // The open transaction, and the first request of the batch that ran in it.
+  std::optional<Transaction> txn;
+  size_t first = 0;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!admitted[i]) continue;
+    if (!txn) {
+      absl::StatusOr<Transaction> begun =
+          Transaction::Begin(*writer_, Transaction::Kind::kImmediate);
+      if (!begun.ok()) {
+        results[i] = begun.status();
+        continue;
       }
-    } else {
-      for (size_t i = 0; i < batch.size(); ++i) {
-        if (!admitted[i]) continue;
-        absl::StatusOr<Savepoint> sp = Savepoint::Begin(*writer_);
-        if (!sp.ok()) {
-          results[i] = sp.status();
-          continue;
-        }
-        writer_->set_call(&batch[i].call);
-        absl::Status s = batch[i].work(*writer_);
-        writer_->set_call(nullptr);
-        results[i] = Outcome(batch[i].call, s);
-        absl::Status end = s.ok() ? sp->Release() : sp->Rollback();
-        if (s.ok() && !end.ok()) results[i] = end;
+      txn.emplace(*std::move(begun));
+      first = i;
+    }
+    absl::StatusOr<Savepoint> sp = Savepoint::Begin(*writer_);
+    if (!sp.ok()) {
+      results[i] = sp.status();
+      continue;
+    }
+    writer_->set_call(&batch[i].call);
+    absl::Status s = batch[i].work(*writer_);
+    writer_->set_call(nullptr);
+    results[i] = Outcome(batch[i].call, s);
+    if (sqlite3_get_autocommit(writer_->raw())) {
+      // SQLite rolled back the whole transaction, not just this request (it
+      // does so when a writing statement is interrupted, and on some I/O
+      // errors). The earlier requests of the transaction lost their changes:
+      // they fail with a retryable error rather than being acknowledged, and
+      // the requests after this one start a fresh transaction instead of
+      // running (and committing) outside any.
+      for (size_t j = first; j <= i; ++j) {
+        if (admitted[j] && results[j].ok()) results[j] = RolledBack();
       }
-      absl::Status commit = txn->Commit();
-      if (!commit.ok()) {
-        // Nothing of the batch is stored: every admitted request fails.
-        for (size_t i = 0; i < batch.size(); ++i) {
-          if (admitted[i] && results[i].ok()) results[i] = commit;
-        }
+      txn.reset();
+      continue;
+    }
+    absl::Status end = s.ok() ? sp->Release() : sp->Rollback();
+    if (s.ok() && !end.ok()) results[i] = end;
+  }
+  if (txn) {
+    absl::Status commit = txn->Commit();
+    if (!commit.ok()) {
+      // Nothing of the transaction is stored: every request in it fails.
+      for (size_t i = first; i < batch.size(); ++i) {
+        if (admitted[i] && results[i].ok()) results[i] = commit;
       }
     }
   }

@@ -33,6 +33,12 @@ namespace {
 absl::Status CheckBind(int rc, sqlite3* db) {
   return SqliteStatus(rc, db, "bind parameter");
 }
+
+// SQLite binds NULL for a null data pointer, which an empty
+// absl::string_view may have; an empty value must stay '' (or x'').
+const char* NonNull(absl::string_view s) {
+  return s.data() != nullptr ? s.data() : "";
+}
 }  // namespace
 
 Statement& Statement::Bind(int index, int64_t value) {
@@ -45,7 +51,7 @@ Statement& Statement::Bind(int index, int64_t value) {
 Statement& Statement::Bind(int index, absl::string_view text) {
   if (bind_status_.ok()) {
     bind_status_ =
-        CheckBind(sqlite3_bind_text64(stmt_, index, text.data(), text.size(),
+        CheckBind(sqlite3_bind_text64(stmt_, index, NonNull(text), text.size(),
                                       SQLITE_TRANSIENT, SQLITE_UTF8),
                   db_);
   }
@@ -62,8 +68,8 @@ Statement& Statement::Bind(int index, double value) {
 Statement& Statement::BindBlob(int index, absl::string_view bytes) {
   if (bind_status_.ok()) {
     bind_status_ =
-        CheckBind(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(),
-                                      SQLITE_TRANSIENT),
+        CheckBind(sqlite3_bind_blob64(stmt_, index, NonNull(bytes),
+                                      bytes.size(), SQLITE_TRANSIENT),
                   db_);
   }
   return *this;

@@ -1,0 +1,282 @@
+#ifndef PUMPURS_CLIENT_CLIENT_H_
+#define PUMPURS_CLIENT_CLIENT_H_
+
+// The C++ client of the Pumpurs gRPC API.
+//
+//   pumpurs::client::ClientOptions options;
+//   options.target = "127.0.0.1:50051";
+//   auto client = pumpurs::client::Client::Create(options);
+//   if (!client.ok()) ...;
+//   absl::StatusOr<pumpurs::v1::Municipality> m =
+//       (*client)->GetMunicipality(request);
+//   if (!m.ok()) {
+//     std::string reason = pumpurs::client::ErrorReason(m.status());
+//     for (const auto& v : pumpurs::client::FieldViolations(m.status())) ...
+//   }
+//
+// Every call returns an absl::Status (or StatusOr) whose code is the gRPC
+// code, whose message is the server's English message and which carries the
+// server's google.rpc.ErrorInfo reason and google.rpc.BadRequest field
+// violations as payloads, in the same encoding as server/common/error.h (so
+// pumpurs::ReasonOf and pumpurs::FieldViolationsOf work on them too).
+//
+// This header deliberately names no gRPC type: the channel and stubs live
+// behind a pointer to an implementation.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "pumpurs/v1/directory.pb.h"
+#include "pumpurs/v1/system.pb.h"
+
+namespace pumpurs::client {
+
+// How to reach a server. A plain struct: copy it, change it, pass it to
+// Client::Create.
+struct ClientOptions {
+  // A gRPC target: "host:port", "dns:///host:port", "ipv4:1.2.3.4:5", ...
+  // Required.
+  std::string target = "127.0.0.1:50051";
+
+  // PEM root certificates to verify the server with. Empty means a
+  // plaintext (insecure) channel, which is only fit for loopback.
+  std::string tls_root_certs_pem;
+
+  // If non-empty, every call sends "authorization: Bearer <access_token>".
+  // Must be printable ASCII. The client never logs it and never copies it
+  // into an error message.
+  std::string access_token;
+
+  // The deadline of a call that sets none of its own (see CallOptions).
+  // Must be positive; absl::InfiniteDuration() means no client deadline.
+  // Note that the service config also limits every method to 10 s.
+  absl::Duration default_deadline = absl::Seconds(10);
+
+  // Compress requests with gzip (the server accepts it).
+  bool gzip = false;
+};
+
+// Per-call settings; the default is fine for most calls.
+struct CallOptions {
+  // Overrides ClientOptions::default_deadline for this one call (relative
+  // to when the call starts). Zero or negative means already expired: the
+  // call fails with DEADLINE_EXCEEDED without reaching the server.
+  std::optional<absl::Duration> deadline;
+};
+
+// The serving status the standard gRPC health service reports.
+enum class ServingStatus {
+  kUnknown = 0,
+  kServing = 1,
+  kNotServing = 2,
+  kServiceUnknown = 3,
+};
+
+// "UNKNOWN", "SERVING", "NOT_SERVING" or "SERVICE_UNKNOWN" (static
+// storage). Thread-safe.
+absl::string_view ServingStatusName(ServingStatus status);
+
+// One bad field of a rejected request, e.g. {"institution.display_name",
+// "must not be empty"}.
+struct FieldViolation {
+  std::string field;
+  std::string description;
+  bool operator==(const FieldViolation& o) const {
+    return field == o.field && description == o.description;
+  }
+};
+
+// The machine-readable reason of an error a call returned (e.g.
+// "ETAG_MISMATCH", see docs/API.md), or "" if it has none (OK, or an error
+// that did not come from a Pumpurs server, such as a failed connection).
+// Forwards to pumpurs::ReasonOf. Thread-safe.
+std::string ErrorReason(const absl::Status& status);
+
+// The field violations of an error a call returned, in the server's order;
+// empty if none. Forwards to pumpurs::FieldViolationsOf. Thread-safe.
+std::vector<FieldViolation> FieldViolations(const absl::Status& status);
+
+// A connection to one Pumpurs server.
+//
+// Contract of every call method below (the "Thread-safe. Borrows ..."
+// lines repeat it where it matters):
+//  - Thread-safe: any number of threads may call any methods of one Client
+//    at once; the Client holds no per-call state.
+//  - Blocks the calling thread until the response, an error or the
+//    deadline (CallOptions::deadline, else ClientOptions::default_deadline).
+//  - Borrows `request` and `options` only until it returns; never keeps a
+//    pointer to them and never modifies them. Results are returned by value
+//    and owned by the caller.
+//  - REQUIRES: the Client outlives the call (destroy it only after the
+//    calls of every thread have returned).
+//
+// Retries: the channel loads proto/pumpurs/v1/service_config.json (built
+// in), which retries reads and creates on UNAVAILABLE, up to 4 attempts
+// within the call's deadline; updates and deletes are never retried. Creates
+// fill in a random request_id when the caller left it empty, so a retried
+// create cannot create twice.
+//
+// Errors: besides the errors each method documents (from the server),
+// every call may fail with UNAVAILABLE (no connection), DEADLINE_EXCEEDED
+// and CANCELLED; these carry no reason unless the server sent one.
+class Client {
+ public:
+  // Makes a client for `options.target` (options are copied). The channel
+  // connects lazily, so this succeeds for a server that is down; the first
+  // call reports it. The caller owns the result.
+  // Fails with INVALID_ARGUMENT if the target is empty, the default
+  // deadline is not positive or the access token is not printable ASCII.
+  // Thread-safe.
+  static absl::StatusOr<std::unique_ptr<Client>> Create(
+      const ClientOptions& options);
+
+  // Closes the channel. REQUIRES: no call on this Client is in progress.
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // The target this client was created for; valid as long as the Client.
+  // Thread-safe.
+  const std::string& target() const;
+
+  // ---- SystemService ----
+
+  // Echoes request.payload (at most 1024 bytes) without touching the
+  // database. Errors: INVALID_ARGUMENT (payload too long).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::PingResponse> Ping(const v1::PingRequest& request,
+                                        const CallOptions& options = {}) const;
+
+  // The server's version, schema version and start time.
+  // Errors: UNAVAILABLE while the server shuts down.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::ServerInfo> GetServerInfo(
+      const v1::GetServerInfoRequest& request = {},
+      const CallOptions& options = {}) const;
+
+  // ---- grpc.health.v1.Health ----
+
+  // Check of `service` ("" = the whole server): SERVING until the server
+  // begins to shut down, then NOT_SERVING. Not retried.
+  // Errors: NOT_FOUND for a service the server does not know.
+  // Thread-safe. Borrows `service` for the call only.
+  absl::StatusOr<ServingStatus> Health(absl::string_view service = "",
+                                       const CallOptions& options = {}) const;
+
+  // ---- DirectoryService: municipalities ----
+
+  // Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Municipality> GetMunicipality(
+      const v1::GetMunicipalityRequest& request,
+      const CallOptions& options = {}) const;
+
+  // One page; see ForEachMunicipality to follow every page.
+  // Errors: INVALID_ARGUMENT (page_size < 0, page_token of another query).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::ListMunicipalitiesResponse> ListMunicipalities(
+      const v1::ListMunicipalitiesRequest& request,
+      const CallOptions& options = {}) const;
+
+  // Creates a municipality. If request.request_id is empty, a random one
+  // is sent (in a copy: the caller's request is not modified); set it
+  // yourself to make your own retries of the whole call idempotent too.
+  // Errors: INVALID_ARGUMENT (one field violation per bad field),
+  // ALREADY_EXISTS (reason MUNICIPALITY_CODE_TAKEN).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Municipality> CreateMunicipality(
+      const v1::CreateMunicipalityRequest& request,
+      const CallOptions& options = {}) const;
+
+  // Changes the fields named in request.update_mask; conditional on
+  // request.municipality.etag if set. Never retried.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND, ABORTED (reason ETAG_MISMATCH),
+  // ALREADY_EXISTS.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Municipality> UpdateMunicipality(
+      const v1::UpdateMunicipalityRequest& request,
+      const CallOptions& options = {}) const;
+
+  // Calls `fn` for every municipality the request selects, in the server's
+  // order, page after page from request.page_token on (page_size is the
+  // size of each page). Stops early, with OK, when `fn` returns false.
+  // Each page is a call of its own with its own deadline, so the whole
+  // iteration may take longer than one deadline.
+  // Returns the first error of a page, after `fn` has seen the items of
+  // every earlier page.
+  // Thread-safe. `fn` runs on the calling thread, one item at a time, and
+  // may call this Client; the item it gets is valid only during that call
+  // (copy it to keep it). Borrows `request` and `fn` until it returns.
+  absl::Status ForEachMunicipality(
+      const v1::ListMunicipalitiesRequest& request,
+      const std::function<bool(const v1::Municipality&)>& fn,
+      const CallOptions& options = {}) const;
+
+  // ---- DirectoryService: institutions ----
+
+  // Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Institution> GetInstitution(
+      const v1::GetInstitutionRequest& request,
+      const CallOptions& options = {}) const;
+
+  // One page, optionally filtered by municipality and kind; see
+  // ForEachInstitution to follow every page.
+  // Errors: INVALID_ARGUMENT (bad filter, page_size < 0, page_token of
+  // another query).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::ListInstitutionsResponse> ListInstitutions(
+      const v1::ListInstitutionsRequest& request,
+      const CallOptions& options = {}) const;
+
+  // Creates an institution; request_id as for CreateMunicipality.
+  // Errors: INVALID_ARGUMENT (one field violation per bad field, also for
+  // an unknown municipality), ALREADY_EXISTS (reason
+  // REGISTRATION_NUMBER_TAKEN).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Institution> CreateInstitution(
+      const v1::CreateInstitutionRequest& request,
+      const CallOptions& options = {}) const;
+
+  // As UpdateMunicipality. Never retried.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND, ABORTED (reason ETAG_MISMATCH),
+  // ALREADY_EXISTS (reason REGISTRATION_NUMBER_TAKEN).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Institution> UpdateInstitution(
+      const v1::UpdateInstitutionRequest& request,
+      const CallOptions& options = {}) const;
+
+  // Deletes an institution without pupils and staff; conditional on
+  // request.etag if set. Never retried. (The RPC returns
+  // google.protobuf.Empty, hence a plain Status.)
+  // Errors: INVALID_ARGUMENT, NOT_FOUND, ABORTED (reason ETAG_MISMATCH),
+  // FAILED_PRECONDITION (reason INSTITUTION_NOT_EMPTY).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::Status DeleteInstitution(const v1::DeleteInstitutionRequest& request,
+                                 const CallOptions& options = {}) const;
+
+  // As ForEachMunicipality, for the institutions the request's filters
+  // select (every page keeps them).
+  // Thread-safe; `fn` as for ForEachMunicipality.
+  absl::Status ForEachInstitution(
+      const v1::ListInstitutionsRequest& request,
+      const std::function<bool(const v1::Institution&)>& fn,
+      const CallOptions& options = {}) const;
+
+ private:
+  class Impl;
+  explicit Client(std::unique_ptr<Impl> impl);
+
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pumpurs::client
+
+#endif  // PUMPURS_CLIENT_CLIENT_H_
