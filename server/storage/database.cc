@@ -44,8 +44,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   std::unique_ptr<Database> db(new Database(options));
   if (absl::Status s = db->Start(); !s.ok()) {
     // The path is the operator's, not personal data: say which file.
-    absl::Status out(s.code(),
-                     absl::StrCat(s.message(), " (database ", options.path, ")"));
+    absl::Status out(
+        s.code(), absl::StrCat(s.message(), " (database ", options.path, ")"));
     s.ForEachPayload([&out](absl::string_view url, const absl::Cord& payload) {
       out.SetPayload(url, payload);
     });
