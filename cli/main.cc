@@ -29,6 +29,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "cli/commands.h"
 #include "cli/table.h"
 #include "pumpurs/client/client.h"
 
@@ -435,10 +436,13 @@ int main(int argc, char** argv) {
   }
   const std::string command = words[0];
   const Args args(words.begin() + 1, words.end());
-  if (command != "health" && command != "ping" && command != "info" &&
-      command != "municipalities" && command != "institutions") {
-    return UsageError(absl::StrCat("unknown command: ", command));
+  bool known = command == "health" || command == "ping" ||
+               command == "info" || command == "municipalities" ||
+               command == "institutions";
+  for (const pumpurs::cli::Command& c : pumpurs::cli::MoreCommands()) {
+    known = known || command == c.name;
   }
+  if (!known) return UsageError(absl::StrCat("unknown command: ", command));
 
   pumpurs::client::ClientOptions options;
   options.target = absl::GetFlag(FLAGS_server);
@@ -474,5 +478,10 @@ int main(int argc, char** argv) {
   if (command == "ping") return Ping(**client, args);
   if (command == "info") return Info(**client, args);
   if (command == "municipalities") return Municipalities(**client, args);
-  return Institutions(**client, args);
+  if (command == "institutions") return Institutions(**client, args);
+  // Commands of later issues live in files of their own (cli/commands.h).
+  for (const pumpurs::cli::Command& c : pumpurs::cli::MoreCommands()) {
+    if (command == c.name) return c.run(**client, args);
+  }
+  return UsageError(absl::StrCat("unknown command: ", command));
 }

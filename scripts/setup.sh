@@ -9,7 +9,7 @@ PACKAGES=(
   build-essential g++ cmake ninja-build pkg-config git ca-certificates
   libgrpc++-dev libgrpc-dev protobuf-compiler protobuf-compiler-grpc
   libprotobuf-dev libabsl-dev
-  libsqlite3-dev libicu-dev sqlite3
+  libsqlite3-dev libicu-dev libsodium-dev openssl sqlite3
   libgtest-dev libgmock-dev
   python3 python3-grpcio python3-protobuf
   nodejs npm

@@ -10,6 +10,8 @@
 #include "client-lib/src/request_id.h"
 #include "client-lib/src/service_config.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "pumpurs/v1/audit.grpc.pb.h"
+#include "pumpurs/v1/auth.grpc.pb.h"
 #include "pumpurs/v1/directory.grpc.pb.h"
 #include "pumpurs/v1/system.grpc.pb.h"
 #include "server/common/error.h"
@@ -81,11 +83,15 @@ class Client::Impl {
         channel_(std::move(channel)),
         system_(v1::SystemService::NewStub(channel_)),
         directory_(v1::DirectoryService::NewStub(channel_)),
+        auth_(v1::AuthService::NewStub(channel_)),
+        audit_(v1::AuditService::NewStub(channel_)),
         health_(grpc::health::v1::Health::NewStub(channel_)) {}
 
   const ClientOptions& options() const { return options_; }
   v1::SystemService::Stub& system() const { return *system_; }
   v1::DirectoryService::Stub& directory() const { return *directory_; }
+  v1::AuthService::Stub& auth() const { return *auth_; }
+  v1::AuditService::Stub& audit() const { return *audit_; }
   grpc::health::v1::Health::Stub& health() const { return *health_; }
 
   // One blocking unary call of `method` on `stub` with the deadline and
@@ -127,6 +133,8 @@ class Client::Impl {
   const std::shared_ptr<grpc::Channel> channel_;
   const std::unique_ptr<v1::SystemService::Stub> system_;
   const std::unique_ptr<v1::DirectoryService::Stub> directory_;
+  const std::unique_ptr<v1::AuthService::Stub> auth_;
+  const std::unique_ptr<v1::AuditService::Stub> audit_;
   const std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 
@@ -313,5 +321,11 @@ absl::Status Client::ForEachInstitution(
       },
       fn);
 }
+
+// --- AuthService (owned by the auth work; add above this line) ---
+
+// --- Directory people and import (add above this line) ---
+
+// --- AuditService (add above this line) ---
 
 }  // namespace pumpurs::client

@@ -4,9 +4,12 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "server/common/audit_event.h"
+#include "server/common/principal.h"
 
 namespace pumpurs {
 
@@ -14,7 +17,20 @@ namespace pumpurs {
 // and until when the answer is wanted. Copies share the cancellation flag, so
 // the RPC layer can cancel work already queued on the executor.
 struct CallContext {
+  // Who the caller is for request ids and logs: "accounts/{id}" once
+  // authenticated, else "anonymous" (or "system:..." for internal work).
   std::string caller_id = "anonymous";
+  // Set by authentication (auth::Authenticate) before any domain work.
+  Principal principal;
+  // The bearer credential as received; only auth/ reads it, nothing logs it.
+  std::string bearer_token;
+  // The request_id of a create, for audit events.
+  std::string request_id;
+  // Audit events that must be stored even if the call's own transaction
+  // rolls back (refusals) or has none (reads); the RPC layer stores them
+  // durably before it answers (auth/audit.h).
+  std::shared_ptr<std::vector<AuditEvent>> deferred_audit =
+      std::make_shared<std::vector<AuditEvent>>();
   absl::Time deadline = absl::InfiniteFuture();
   std::shared_ptr<std::atomic<bool>> cancelled =
       std::make_shared<std::atomic<bool>>(false);

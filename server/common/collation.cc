@@ -1,6 +1,10 @@
 #include "server/common/collation.h"
 
+#include <unicode/locid.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
 #include <unicode/ucol.h>
+#include <unicode/unistr.h>
 #include <unicode/ustring.h>
 
 #include <memory>
@@ -48,6 +52,26 @@ std::string LatvianSortKey(absl::string_view utf8) {
   // The key ends with a NUL terminator, which carries no order.
   key.resize(needed > 0 ? needed - 1 : 0);
   return key;
+}
+
+std::string FoldForSearch(absl::string_view utf8) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  if (U_FAILURE(status)) return std::string(utf8);
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  text.toLower(icu::Locale("lv"));
+  icu::UnicodeString decomposed = nfd->normalize(text, status);
+  if (U_FAILURE(status)) return std::string(utf8);
+  icu::UnicodeString folded;
+  for (int32_t i = 0; i < decomposed.length();) {
+    UChar32 c = decomposed.char32At(i);
+    if (u_charType(c) != U_NON_SPACING_MARK) folded.append(c);
+    i += U16_LENGTH(c);
+  }
+  std::string out;
+  folded.toUTF8String(out);
+  return out;
 }
 
 }  // namespace pumpurs

@@ -12,6 +12,11 @@ namespace pumpurs {
 // SQLite's BLOB order) orders the texts alphabetically. Thread-safe.
 std::string LatvianSortKey(absl::string_view utf8);
 
+// `utf8` lowercased with its diacritics removed ("Bērziņa" → "berzina",
+// "ŽĪGURS" → "zigurs"), for search that ignores case and diacritics.
+// Thread-safe.
+std::string FoldForSearch(absl::string_view utf8);
+
 }  // namespace pumpurs
 
 #endif  // PUMPURS_SERVER_COMMON_COLLATION_H_

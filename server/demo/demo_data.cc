@@ -3,7 +3,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "server/auth/accounts.h"
+#include "server/auth/secrets.h"
 #include "server/common/call_context.h"
+#include "server/common/collation.h"
 #include "server/common/ids.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
@@ -56,10 +60,43 @@ absl::Status Insert(Connection& c, const char* sql,
   return s.Run();
 }
 
+// One person row of the demo: the name columns every people table has.
+struct Person {
+  std::string given;
+  std::string family;
+};
+
+std::vector<std::string> NameColumns(const Person& p) {
+  return {p.given, p.family, LatvianSortKey(p.family + "\x01" + p.given),
+          FoldForSearch(p.given), FoldForSearch(p.family)};
+}
+
+absl::StatusOr<std::string> AddAccount(Connection& c,
+                                       const std::string& username,
+                                       std::vector<RoleBinding> roles,
+                                       absl::Time now) {
+  auth::AccountRecord account;
+  account.username = username;
+  PUMPURS_ASSIGN_OR_RETURN(account.password_hash,
+                           auth::HashPassword(kDemoPassword));
+  account.roles = std::move(roles);
+  PUMPURS_ASSIGN_OR_RETURN(auth::AccountRecord stored,
+                           auth::InsertAccount(c, std::move(account), now));
+  return stored.id;
+}
+
 absl::Status Seed(Connection& c, const CallContext& call) {
   PUMPURS_ASSIGN_OR_RETURN(int64_t existing,
                            c.QueryInt("SELECT count(*) FROM municipalities"));
   if (existing > 0) return absl::OkStatus();
+  const absl::Time now_time = absl::Now();
+  const int64_t now = absl::ToUnixMicros(now_time);
+  PUMPURS_RETURN_IF_ERROR(
+      AddAccount(c, "admin", {{Role::kNationalAdministrator, ""}}, now_time)
+          .status());
+  PUMPURS_RETURN_IF_ERROR(
+      AddAccount(c, "metodikis", {{Role::kMethodologist, ""}}, now_time)
+          .status());
   std::vector<std::string> municipality_ids;
   for (const auto& m : kMunicipalities) {
     directory::Municipality in;
@@ -68,10 +105,15 @@ absl::Status Seed(Connection& c, const CallContext& call) {
     PUMPURS_ASSIGN_OR_RETURN(directory::Municipality out,
                              directory::CreateMunicipality(c, call, in, ""));
     municipality_ids.push_back(out.id);
+    PUMPURS_RETURN_IF_ERROR(
+        AddAccount(c, absl::StrCat("pasvaldiba", municipality_ids.size()),
+                   {{Role::kMunicipalityCoordinator, out.id}}, now_time)
+            .status());
   }
-  const int64_t now = absl::ToUnixMicros(absl::Now());
   int person = 0;
+  int n = 0;
   for (const DemoInstitution& d : kInstitutions) {
+    ++n;
     directory::Institution in;
     in.display_name = d.name;
     in.kind = d.kind;
@@ -79,43 +121,95 @@ absl::Status Seed(Connection& c, const CallContext& call) {
     in.municipality_id = municipality_ids[d.municipality];
     PUMPURS_ASSIGN_OR_RETURN(directory::Institution inst,
                              directory::CreateInstitution(c, call, in, ""));
-    // Positions follow the identity issue's numbering: 1 teacher,
-    // 2 psychologist, 3 social pedagogue.
-    for (int position = 1; position <= 3; ++position, ++person) {
+    const std::pair<const char*, Role> kStaffAccounts[] = {
+        {"direktors", Role::kInstitutionHead},
+        {"koordinators", Role::kInstitutionCoordinator},
+        {"pedagogs", Role::kPlanPreparer},
+        {"konsultants", Role::kMeasureProvider},
+    };
+    for (const auto& [prefix, role] : kStaffAccounts) {
+      PUMPURS_RETURN_IF_ERROR(AddAccount(c, absl::StrCat(prefix, n),
+                                         {{role, inst.id}}, now_time)
+                                  .status());
+    }
+    // Positions: 7 head, 1 teacher, 2 psychologist, 3 social pedagogue.
+    for (int position : {7, 1, 2, 3}) {
+      Person p{kGivenNames[person % 8], kFamilyNames[(person + 3) % 8]};
+      std::vector<std::string> text = {NewId(), inst.id};
+      for (std::string& col : NameColumns(p)) text.push_back(std::move(col));
       PUMPURS_RETURN_IF_ERROR(Insert(
           c,
           "INSERT INTO staff (id, institution_id, given_name, family_name, "
-          "position, version, create_time, update_time) "
-          "VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-          {NewId(), inst.id, kGivenNames[person % 8],
-           kFamilyNames[(person + 3) % 8]},
-          {position, now, now}));
+          "sort_key, search_given, search_family, position, version, "
+          "create_time, update_time) VALUES (?, ?, ?, ?, CAST(? AS BLOB), ?, ?, ?, 1, ?, ?)",
+          text, {position, now, now}));
+      ++person;
     }
+    const bool vocational =
+        d.kind == directory::InstitutionKind::kStateVocationalSchool;
     for (int k = 0; k < 4; ++k, ++person) {
       const std::string pupil_id = NewId();
-      const int grade = 5 + (person % 8);
+      const int grade = vocational ? 0 : 5 + (person % 8);
+      const int course = vocational ? 1 + k : 0;
+      // The first pupil of the vocational school is an adult.
+      const int age = vocational ? (k == 0 ? 18 : 16 + k % 2) : 6 + grade;
+      Person p{kGivenNames[person % 8], kFamilyNames[person % 8]};
+      std::vector<std::string> text = {pupil_id, inst.id};
+      for (std::string& col : NameColumns(p)) text.push_back(std::move(col));
+      text.push_back(absl::StrCat(2026 - age, "-0", 1 + k, "-15"));
+      text.push_back(vocational ? absl::StrCat(course, ".k")
+                                : absl::StrCat(grade, ".a"));
+      text.push_back(absl::StrCat("DEMO-", n, "-", k + 1));
       PUMPURS_RETURN_IF_ERROR(Insert(
           c,
           "INSERT INTO pupils (id, institution_id, given_name, family_name, "
-          "birth_date, class_label, grade, version, create_time, update_time) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-          {pupil_id, inst.id, kGivenNames[person % 8], kFamilyNames[person % 8],
-           std::to_string(2026 - 6 - grade) + "-0" + std::to_string(1 + k) +
-               "-15",
-           std::to_string(grade) + ".a"},
-          {grade, now, now}));
+          "sort_key, search_given, search_family, birth_date, class_label, "
+          "external_id, grade, vocational_course, version, create_time, "
+          "update_time) VALUES (?, ?, ?, ?, CAST(? AS BLOB), ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+          text, {grade, course, now, now}));
       const std::string guardian_id = NewId();
-      PUMPURS_RETURN_IF_ERROR(
-          Insert(c,
-                 "INSERT INTO guardians (id, given_name, family_name, version, "
-                 "create_time, update_time) VALUES (?, ?, ?, 1, ?, ?)",
-                 {guardian_id, kGivenNames[(person + 5) % 8],
-                  kFamilyNames[person % 8]},
-                 {now, now}));
+      Person g{kGivenNames[(person + 5) % 8], kFamilyNames[person % 8]};
+      std::vector<std::string> gtext = {guardian_id};
+      for (std::string& col : NameColumns(g)) gtext.push_back(std::move(col));
       PUMPURS_RETURN_IF_ERROR(Insert(
           c,
-          "INSERT INTO guardian_pupils (guardian_id, pupil_id) VALUES (?, ?)",
+          "INSERT INTO guardians (id, given_name, family_name, sort_key, "
+          "search_given, search_family, version, create_time, update_time) "
+          "VALUES (?, ?, ?, CAST(? AS BLOB), ?, ?, 1, ?, ?)",
+          gtext, {now, now}));
+      PUMPURS_RETURN_IF_ERROR(Insert(
+          c, "INSERT INTO guardian_pupils (guardian_id, pupil_id) VALUES (?, ?)",
           {guardian_id, pupil_id}, {}));
+      if (k == 0) {
+        // The first guardian of each institution can sign in.
+        PUMPURS_RETURN_IF_ERROR(AddAccount(c, absl::StrCat("vecaks", n),
+                                           {{Role::kGuardian, guardian_id}},
+                                           now_time)
+                                    .status());
+        if (vocational) {
+          PUMPURS_RETURN_IF_ERROR(AddAccount(c, "audzeknis",
+                                             {{Role::kAdultPupil, pupil_id}},
+                                             now_time)
+                                      .status());
+        }
+      }
+    }
+    if (n == 1) {
+      // An integration (e.g. the state register) coordinating institution 1,
+      // with a fixed API key that only demo databases have.
+      auth::AccountRecord service;
+      service.username = "viis";
+      service.is_service = true;
+      service.roles = {{Role::kInstitutionCoordinator, inst.id}};
+      service.api_scopes = {"directory.read", "directory.import"};
+      PUMPURS_ASSIGN_OR_RETURN(
+          auth::AccountRecord stored,
+          auth::InsertAccount(c, std::move(service), now_time));
+      PUMPURS_RETURN_IF_ERROR(Insert(
+          c,
+          "INSERT INTO api_keys (id, account_id, key_hash, create_time) "
+          "VALUES (?, ?, ?, ?)",
+          {NewId(), stored.id, auth::SecretHash(kDemoApiKey)}, {now}));
     }
   }
   LogLine("demo_seeded")

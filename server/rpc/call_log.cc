@@ -1,5 +1,8 @@
 #include "server/rpc/call_log.h"
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "server/common/log.h"
@@ -31,6 +34,34 @@ const char* CodeName(grpc::StatusCode code) {
   return i >= 0 && i <= 16 ? kNames[i] : "UNKNOWN";
 }
 
+// Callers noted by handlers, until the call's log line is written. Keyed by
+// the call's server context, which outlives both.
+class CallerRegistry {
+ public:
+  void Note(const grpc::ServerContextBase* ctx, const std::string& caller) {
+    absl::MutexLock lock(&mu_);
+    callers_[ctx] = caller;
+  }
+  std::string Take(const grpc::ServerContextBase* ctx) {
+    absl::MutexLock lock(&mu_);
+    auto it = callers_.find(ctx);
+    if (it == callers_.end()) return "anonymous";
+    std::string caller = std::move(it->second);
+    callers_.erase(it);
+    return caller;
+  }
+
+ private:
+  absl::Mutex mu_;
+  absl::flat_hash_map<const grpc::ServerContextBase*, std::string> callers_
+      ABSL_GUARDED_BY(mu_);
+};
+
+CallerRegistry& Registry() {
+  static auto* registry = new CallerRegistry();
+  return *registry;
+}
+
 class CallLogInterceptor : public grpc::experimental::Interceptor {
  public:
   explicit CallLogInterceptor(grpc::experimental::ServerRpcInfo* info)
@@ -58,7 +89,7 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
         .Str("method", info_->method())
         .Str("code", CodeName(code))
         .Int("latency_us", absl::ToInt64Microseconds(absl::Now() - start_))
-        .Str("caller", CallerIdForLog(info_->server_context()));
+        .Str("caller", Registry().Take(info_->server_context()));
   }
 
   grpc::experimental::ServerRpcInfo* info_;
@@ -68,8 +99,9 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
 
 }  // namespace
 
-std::string CallerIdForLog(const grpc::ServerContextBase* ctx) {
-  return "anonymous";
+void NoteCallerForLog(const grpc::ServerContextBase* ctx,
+                      const std::string& caller_id) {
+  Registry().Note(ctx, caller_id);
 }
 
 grpc::experimental::Interceptor* CallLogFactory::CreateServerInterceptor(

@@ -9,9 +9,11 @@
 
 namespace pumpurs::rpc {
 
-// Who is calling, as an opaque id fit for logs. Until accounts exist (the
-// identity issue) every caller is "anonymous".
-std::string CallerIdForLog(const grpc::ServerContextBase* ctx);
+// Records who made the call ("accounts/{id}", "anonymous"), for its log
+// line; called by the handler once authentication has run, before it
+// finishes the call.
+void NoteCallerForLog(const grpc::ServerContextBase* ctx,
+                      const std::string& caller_id);
 
 // Interceptors that write one structured line per RPC: method, status code,
 // latency and caller id; never request or response contents.

@@ -3,8 +3,10 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "absl/strings/string_view.h"
+#include "server/auth/policy.h"
 #include "server/common/etag.h"
 #include "server/common/ids.h"
+#include "server/common/status_macros.h"
 #include "server/directory/directory.h"
 #include "server/rpc/unary_call.h"
 #include "server/rpc/update_mask.h"
@@ -61,7 +63,9 @@ grpc::ServerUnaryReactor* DirectoryService::GetMunicipality(
   if (!id.ok()) return Answer(ctx, id.status());
   return Serve<directory::Municipality, v1::Municipality>(
       ctx, db_, Access::kRead,
-      [id = *id](const CallContext&, Connection& c) {
+      [id = *id](const CallContext& call, Connection& c) -> absl::StatusOr<directory::Municipality> {
+        PUMPURS_RETURN_IF_ERROR(
+            auth::Authorize(call.principal, auth::Action::kMunicipalityRead, {}));
         return directory::GetMunicipality(c, id);
       },
       resp, [](const auto& m, auto* out) { ToProto(m, out); });
@@ -74,7 +78,9 @@ grpc::ServerUnaryReactor* DirectoryService::ListMunicipalities(
   return Serve<directory::Page<directory::Municipality>,
                v1::ListMunicipalitiesResponse>(
       ctx, db_, Access::kRead,
-      [list](const CallContext&, Connection& c) {
+      [list](const CallContext& call, Connection& c) -> absl::StatusOr<directory::Page<directory::Municipality>> {
+        PUMPURS_RETURN_IF_ERROR(
+            auth::Authorize(call.principal, auth::Action::kMunicipalityRead, {}));
         return directory::ListMunicipalities(c, list);
       },
       resp,
@@ -93,7 +99,9 @@ grpc::ServerUnaryReactor* DirectoryService::CreateMunicipality(
   return Serve<directory::Municipality, v1::Municipality>(
       ctx, db_, Access::kWrite,
       [m, request_id = req->request_id()](const CallContext& call,
-                                          Connection& c) {
+                                          Connection& c) -> absl::StatusOr<directory::Municipality> {
+        PUMPURS_RETURN_IF_ERROR(
+            auth::Authorize(call.principal, auth::Action::kMunicipalityWrite, {}));
         return directory::CreateMunicipality(c, call, m, request_id);
       },
       resp, [](const auto& m, auto* out) { ToProto(m, out); });
@@ -114,7 +122,9 @@ grpc::ServerUnaryReactor* DirectoryService::UpdateMunicipality(
   if (paths->count("code")) changes.code = in.code();
   return Serve<directory::Municipality, v1::Municipality>(
       ctx, db_, Access::kWrite,
-      [id = *id, changes, etag = in.etag()](const CallContext&, Connection& c) {
+      [id = *id, changes, etag = in.etag()](const CallContext& call, Connection& c) -> absl::StatusOr<directory::Municipality> {
+        PUMPURS_RETURN_IF_ERROR(
+            auth::Authorize(call.principal, auth::Action::kMunicipalityWrite, {}));
         return directory::UpdateMunicipality(c, id, changes, etag);
       },
       resp, [](const auto& m, auto* out) { ToProto(m, out); });
@@ -128,7 +138,9 @@ grpc::ServerUnaryReactor* DirectoryService::GetInstitution(
   if (!id.ok()) return Answer(ctx, id.status());
   return Serve<directory::Institution, v1::Institution>(
       ctx, db_, Access::kRead,
-      [id = *id](const CallContext&, Connection& c) {
+      [id = *id](const CallContext& call, Connection& c) -> absl::StatusOr<directory::Institution> {
+        PUMPURS_RETURN_IF_ERROR(
+            auth::Authorize(call.principal, auth::Action::kInstitutionRead, {}));
         return directory::GetInstitution(c, id);
       },
       resp, [](const auto& i, auto* out) { ToProto(i, out); });
@@ -151,7 +163,9 @@ grpc::ServerUnaryReactor* DirectoryService::ListInstitutions(
   return Serve<directory::Page<directory::Institution>,
                v1::ListInstitutionsResponse>(
       ctx, db_, Access::kRead,
-      [filter, list](const CallContext&, Connection& c) {
+      [filter, list](const CallContext& call, Connection& c) -> absl::StatusOr<directory::Page<directory::Institution>> {
+        PUMPURS_RETURN_IF_ERROR(
+            auth::Authorize(call.principal, auth::Action::kInstitutionRead, {}));
         return directory::ListInstitutions(c, filter, list);
       },
       resp,
@@ -176,7 +190,9 @@ grpc::ServerUnaryReactor* DirectoryService::CreateInstitution(
   return Serve<directory::Institution, v1::Institution>(
       ctx, db_, Access::kWrite,
       [inst, request_id = req->request_id()](const CallContext& call,
-                                             Connection& c) {
+                                             Connection& c) -> absl::StatusOr<directory::Institution> {
+        PUMPURS_RETURN_IF_ERROR(
+            auth::Authorize(call.principal, auth::Action::kInstitutionWrite, {}));
         return directory::CreateInstitution(c, call, inst, request_id);
       },
       resp, [](const auto& i, auto* out) { ToProto(i, out); });
@@ -209,7 +225,9 @@ grpc::ServerUnaryReactor* DirectoryService::UpdateInstitution(
   }
   return Serve<directory::Institution, v1::Institution>(
       ctx, db_, Access::kWrite,
-      [id = *id, changes, etag = in.etag()](const CallContext&, Connection& c) {
+      [id = *id, changes, etag = in.etag()](const CallContext& call, Connection& c) -> absl::StatusOr<directory::Institution> {
+        PUMPURS_RETURN_IF_ERROR(
+            auth::Authorize(call.principal, auth::Action::kInstitutionWrite, {}));
         return directory::UpdateInstitution(c, id, changes, etag);
       },
       resp, [](const auto& i, auto* out) { ToProto(i, out); });
@@ -223,8 +241,10 @@ grpc::ServerUnaryReactor* DirectoryService::DeleteInstitution(
   if (!id.ok()) return Answer(ctx, id.status());
   return Serve<bool, google::protobuf::Empty>(
       ctx, db_, Access::kWrite,
-      [id = *id, etag = req->etag()](const CallContext&,
+      [id = *id, etag = req->etag()](const CallContext& call,
                                      Connection& c) -> absl::StatusOr<bool> {
+        PUMPURS_RETURN_IF_ERROR(
+            auth::Authorize(call.principal, auth::Action::kInstitutionWrite, {}));
         absl::Status s = directory::DeleteInstitution(c, id, etag);
         if (!s.ok()) return s;
         return true;

@@ -37,16 +37,23 @@ class InstitutionTest : public DirectoryTest {
 
   void AddStaff(const std::string& institution_id) {
     ASSERT_THAT(Exec(absl::StrFormat(
-                    "INSERT INTO staff VALUES ('s%d', '%s', 'Anna', 'Bērziņa', "
-                    "1, 1, 0, 0)",
+                    "INSERT INTO staff (id, institution_id, given_name, "
+                    "family_name, sort_key, search_given, search_family, "
+                    "position, version, create_time, update_time) VALUES "
+                    "('s%d', '%s', 'Anna', 'Bērziņa', x'00', 'anna', "
+                    "'berzina', 1, 1, 0, 0)",
                     ++people_, institution_id)),
                 IsOk());
   }
   void AddPupil(const std::string& institution_id) {
     ASSERT_THAT(
         Exec(absl::StrFormat(
-            "INSERT INTO pupils VALUES ('p%d', '%s', 'Jānis', 'Kalniņš', "
-            "'2015-03-01', 3, '3.a', NULL, 1, 0, 0)",
+            "INSERT INTO pupils (id, institution_id, given_name, family_name, "
+            "sort_key, search_given, search_family, birth_date, grade, "
+            "vocational_course, class_label, external_id, version, "
+            "create_time, update_time) VALUES ('p%d', '%s', 'Jānis', "
+            "'Kalniņš', x'00', 'janis', 'kalnins', '2015-03-01', 3, 0, '3.a', "
+            "NULL, 1, 0, 0)",
             ++people_, institution_id)),
         IsOk());
   }

@@ -46,6 +46,7 @@ class StderrCapture {
 
 TEST(CallLogTest, OneLinePerRpcWithoutContents) {
   testing::TestServer server;
+  server.UseToken(server.AdminToken());
   SetLoggingEnabled(true);
   StderrCapture capture(server.db_path() + ".log");
   {
@@ -72,7 +73,11 @@ TEST(CallLogTest, OneLinePerRpcWithoutContents) {
   EXPECT_THAT(log, HasSubstr("\"method\":\"/pumpurs.v1.SystemService/Ping\","
                              "\"code\":\"OK\""));
   EXPECT_THAT(log, HasSubstr("\"latency_us\":"));
+  // The create came from the signed-in administrator; Ping needs no
+  // account and never authenticates.
+  EXPECT_THAT(log, HasSubstr("\"caller\":\"accounts/"));
   EXPECT_THAT(log, HasSubstr("\"caller\":\"anonymous\""));
+  EXPECT_THAT(log, Not(HasSubstr("pat_")));
   EXPECT_THAT(log, Not(HasSubstr("Slepenais")));
   EXPECT_THAT(log, Not(HasSubstr("Anna")));
   EXPECT_THAT(log, Not(HasSubstr("Bērziņa")));

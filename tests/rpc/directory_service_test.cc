@@ -28,6 +28,8 @@ using ::testing::UnorderedElementsAre;
 
 class DirectoryServiceTest : public ::testing::Test {
  protected:
+  void SetUp() override { server_.UseToken(server_.AdminToken()); }
+
   grpc::Status CreateMunicipality(const std::string& display_name,
                                   const std::string& code,
                                   v1::Municipality* out,
@@ -333,6 +335,7 @@ TEST_F(DirectoryServiceTest, DeleteRespectsEtagAndEmptiness) {
 
 TEST(DirectoryServiceDemoTest, DemoInstitutionWithPupilsCannotBeDeleted) {
   TestServer server(/*demo=*/true);
+  server.UseToken(server.AdminToken());
   grpc::ClientContext ctx;
   v1::ListInstitutionsRequest req;
   v1::ListInstitutionsResponse resp;

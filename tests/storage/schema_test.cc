@@ -116,7 +116,10 @@ TEST_F(SchemaTest, ReferencesAreEnforced) {
   EXPECT_THAT(conn_->Exec("INSERT INTO institutions VALUES ('i2', 'X', x'02', "
                           "1, 'nope', '4000000002', 1, 0, 0)"),
               StatusIs(absl::StatusCode::kFailedPrecondition));
-  EXPECT_THAT(conn_->Exec("INSERT INTO staff VALUES ('s1', 'nope', 'A', 'B', "
+  EXPECT_THAT(conn_->Exec("INSERT INTO staff (id, institution_id, given_name, "
+                          "family_name, sort_key, search_given, search_family, "
+                          "position, version, create_time, update_time) "
+                          "VALUES ('s1', 'nope', 'A', 'B', x'00', 'a', 'b', "
                           "1, 1, 0, 0)"),
               StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(conn_->Exec("DELETE FROM municipalities WHERE id = 'm1'"),

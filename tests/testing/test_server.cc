@@ -2,10 +2,51 @@
 
 #include <stdexcept>
 
+#include <grpcpp/support/client_interceptor.h>
+
 #include "absl/strings/str_cat.h"
+#include "server/auth/accounts.h"
+#include "server/auth/sessions.h"
 #include "server/common/log.h"
 
 namespace pumpurs::testing {
+namespace {
+
+// Adds "authorization: Bearer <token>" to every call, reading the token at
+// call time so a test can switch identities on one channel.
+class BearerInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit BearerInterceptor(std::shared_ptr<std::string> token)
+      : token_(std::move(token)) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA) &&
+        !token_->empty()) {
+      methods->GetSendInitialMetadata()->insert(
+          {"authorization", "Bearer " + *token_});
+    }
+    methods->Proceed();
+  }
+
+ private:
+  std::shared_ptr<std::string> token_;
+};
+
+class BearerFactory
+    : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit BearerFactory(std::shared_ptr<std::string> token)
+      : token_(std::move(token)) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo* info) override {
+    return new BearerInterceptor(token_);
+  }
+
+ private:
+  std::shared_ptr<std::string> token_;
+};
+
+}  // namespace
 
 TestServer::TestServer(bool demo) : db_path_(dir_.File("pumpurs.db")) {
   SetLoggingEnabled(false);
@@ -19,7 +60,13 @@ TestServer::TestServer(bool demo) : db_path_(dir_.File("pumpurs.db")) {
     throw std::runtime_error(std::string(server.status().message()));
   }
   server_ = *std::move(server);
-  channel_ = grpc::CreateChannel(target(), grpc::InsecureChannelCredentials());
+  std::vector<std::unique_ptr<
+      grpc::experimental::ClientInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(std::make_unique<BearerFactory>(token_));
+  channel_ = grpc::experimental::CreateCustomChannelWithInterceptors(
+      target(), grpc::InsecureChannelCredentials(), grpc::ChannelArguments(),
+      std::move(interceptors));
   directory_ = pumpurs::v1::DirectoryService::NewStub(channel_);
   system_ = pumpurs::v1::SystemService::NewStub(channel_);
 }
@@ -29,6 +76,35 @@ TestServer::~TestServer() { Stop(); }
 std::string TestServer::target() const {
   return absl::StrCat("127.0.0.1:", server_->port());
 }
+
+std::string TestServer::TokenFor(const std::vector<RoleBinding>& roles,
+                                 const std::string& username) {
+  std::string token;
+  const std::string name =
+      username.empty() ? absl::StrCat("test-user-", ++accounts_) : username;
+  absl::Status s = database().WriteSync(
+      CallContext(), [&](storage::Connection& c) -> absl::Status {
+        auth::AccountRecord account;
+        account.username = name;
+        account.roles = roles;
+        absl::StatusOr<auth::AccountRecord> stored =
+            auth::InsertAccount(c, std::move(account), absl::Now());
+        if (!stored.ok()) return stored.status();
+        absl::StatusOr<auth::IssuedSession> session =
+            auth::IssueSession(c, stored->id, absl::Now());
+        if (!session.ok()) return session.status();
+        token = session->access_token;
+        return absl::OkStatus();
+      });
+  if (!s.ok()) throw std::runtime_error(std::string(s.message()));
+  return token;
+}
+
+std::string TestServer::AdminToken() {
+  return TokenFor({{Role::kNationalAdministrator, ""}});
+}
+
+void TestServer::UseToken(const std::string& token) { *token_ = token; }
 
 void TestServer::Stop() { server_->Stop(absl::Seconds(5)); }
 

@@ -8,6 +8,7 @@
 
 #include "pumpurs/v1/directory.grpc.pb.h"
 #include "pumpurs/v1/system.grpc.pb.h"
+#include "server/common/principal.h"
 #include "server/server.h"
 #include "tests/testing/temp_dir.h"
 
@@ -30,6 +31,17 @@ class TestServer {
   pumpurs::v1::DirectoryService::Stub& directory() { return *directory_; }
   pumpurs::v1::SystemService::Stub& system() { return *system_; }
 
+  // Creates an account with these roles (and, for a service account, API
+  // scopes) directly in the database and returns a valid access token for
+  // it. Tests of other things use it instead of signing in.
+  std::string TokenFor(const std::vector<RoleBinding>& roles,
+                       const std::string& username = "");
+  // A national administrator's token.
+  std::string AdminToken();
+  // Every call on channel() from now on carries this bearer token ("" for
+  // none).
+  void UseToken(const std::string& token);
+
   // Stops the server in order (as SIGTERM would).
   void Stop();
 
@@ -37,7 +49,9 @@ class TestServer {
   TempDir dir_;
   std::string db_path_;
   std::unique_ptr<Server> server_;
+  std::shared_ptr<std::string> token_ = std::make_shared<std::string>();
   std::shared_ptr<grpc::Channel> channel_;
+  int accounts_ = 0;
   std::unique_ptr<pumpurs::v1::DirectoryService::Stub> directory_;
   std::unique_ptr<pumpurs::v1::SystemService::Stub> system_;
 };

@@ -270,6 +270,12 @@ class Client {
       const std::function<bool(const v1::Institution&)>& fn,
       const CallOptions& options = {}) const;
 
+  // --- AuthService (add above this line) ---
+
+  // --- Directory people and import (add above this line) ---
+
+  // --- AuditService (add above this line) ---
+
  private:
   class Impl;
   explicit Client(std::unique_ptr<Impl> impl);

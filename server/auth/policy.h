@@ -1,0 +1,91 @@
+#ifndef PUMPURS_SERVER_AUTH_POLICY_H_
+#define PUMPURS_SERVER_AUTH_POLICY_H_
+
+// The one authorization policy. Every RPC that touches protected data asks
+// Authorize() with the action and where the object sits; the decision is
+// read off the rule table in policy.cc, not scattered through handlers.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "server/common/principal.h"
+
+namespace pumpurs::auth {
+
+// What a call does, at the granularity the rules need.
+enum class Action {
+  kMunicipalityRead,
+  kMunicipalityWrite,
+  kInstitutionRead,
+  kInstitutionWrite,
+  kPupilRead,      // one pupil's record
+  kPupilList,      // the pupils of an institution
+  kPupilWrite,     // create, update, delete a pupil
+  kGuardianRead,   // a guardian's record, or the guardians of a pupil
+  kGuardianList,   // the guardians of an institution's pupils
+  kGuardianWrite,
+  kStaffRead,      // staff of an institution
+  kStaffWrite,
+  kPeopleImport,   // CSV import into an institution
+  kAuditRead,      // audit events of a scope
+  kPupilAccessRead,  // who accessed a pupil's data
+  kAccountRead,    // another account
+  kAccountWrite,   // create accounts, reset passwords, API keys
+};
+
+// How a rule relates the caller's role scope to the object.
+enum class Relation {
+  kAnywhere,         // national role, or data that is not personal
+  kSameInstitution,  // role scope == object's institution
+  kSameMunicipality, // role scope == object's municipality
+  kGuardianOf,       // role scope (a guardian) is among the pupil's guardians
+  kSelf,             // role scope (a pupil) is the object's pupil
+  kOwnAccount,       // the object is the caller's own account
+};
+
+// Where the object of a call sits. Fill what is known; empty fields never
+// match a scoped rule.
+struct Target {
+  std::string institution_id;
+  std::string municipality_id;
+  std::string pupil_id;
+  std::vector<std::string> guardian_ids;  // of the pupil
+  std::string account_id;
+};
+
+// One row of the table: `role` may do `action` on objects in `relation`.
+// Role::kUnspecified matches any authenticated caller.
+struct Rule {
+  Action action;
+  Role role;
+  Relation relation;
+};
+
+const std::vector<Rule>& Rules();
+
+// The API scope a service account's key needs for `action` (e.g.
+// "directory.read").
+absl::string_view ApiScopeFor(Action action);
+
+// OK if some rule allows it. Otherwise UNAUTHENTICATED for an anonymous
+// caller, else PERMISSION_DENIED (reason PERMISSION_DENIED) that says
+// nothing of the object. Service accounts need the action's API scope as
+// well as a rule.
+absl::Status Authorize(const Principal& principal, Action action,
+                       const Target& target);
+
+// For an object that does not exist: a caller who could see the object
+// wherever it were (a national role) learns NOT_FOUND; anyone else gets the
+// same PERMISSION_DENIED as for an object they may not see, so probing
+// names reveals nothing.
+absl::Status MissingObject(const Principal& principal, Action action,
+                           absl::string_view resource_name);
+
+// UNAUTHENTICATED unless the caller has signed in.
+absl::Status RequireAuthenticated(const Principal& principal);
+
+}  // namespace pumpurs::auth
+
+#endif  // PUMPURS_SERVER_AUTH_POLICY_H_
