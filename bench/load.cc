@@ -9,6 +9,11 @@
 // cheapest call the server answers, and the chosen RPC's throughput is
 // reported as a ratio of Ping's: the ratio is what the RPC's own work costs
 // on this machine, largely independent of how fast the machine is.
+//
+// The directory needs a signed-in national administrator: before the run
+// the tool signs in (AuthService.Login, --username/--password, by default
+// the demo administrator of a server started with --demo) and every call,
+// Ping included, carries "authorization: Bearer <access token>".
 
 #include <grpcpp/grpcpp.h>
 #include <sys/resource.h>
@@ -19,6 +24,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -42,6 +48,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "pumpurs/v1/auth.grpc.pb.h"
 #include "pumpurs/v1/directory.grpc.pb.h"
 #include "pumpurs/v1/system.grpc.pb.h"
 
@@ -49,6 +56,11 @@ ABSL_FLAG(std::string, target, "127.0.0.1:50051",
           "host:port of the server; loopback hosts only");
 ABSL_FLAG(std::string, rpc, "ping",
           "ping | get_institution | list_institutions | create_municipality");
+ABSL_FLAG(std::string, username, "admin",
+          "signs in as this national administrator before the run");
+ABSL_FLAG(std::string, password, "demo-parole-2026",
+          "its password (default: the demo administrator's; "
+          "$PUMPURS_PASSWORD overrides the default)");
 ABSL_FLAG(int, concurrency, 16, "calls kept outstanding at once");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(10),
           "how long each measured phase lasts");
@@ -74,6 +86,47 @@ namespace {
 
 namespace v1 = ::pumpurs::v1;
 using Clock = std::chrono::steady_clock;
+
+// "Bearer <access token>", set once by SignIn before any load.
+std::string& Authorization() {
+  static auto* value = new std::string();
+  return *value;
+}
+
+void SignCall(grpc::ClientContext* ctx) {
+  if (!Authorization().empty()) {
+    ctx->AddMetadata("authorization", Authorization());
+  }
+}
+
+// Signs in with --username / --password (or $PUMPURS_PASSWORD instead of
+// the default password). The access token lasts 15 minutes: enough for any
+// sensible run.
+absl::Status SignIn(const std::shared_ptr<grpc::Channel>& channel) {
+  v1::LoginRequest req;
+  req.set_username(absl::GetFlag(FLAGS_username));
+  req.set_password(absl::GetFlag(FLAGS_password));
+  const char* env = std::getenv("PUMPURS_PASSWORD");
+  if (env != nullptr && *env != '\0' &&
+      absl::GetFlag(FLAGS_password) == "demo-parole-2026") {
+    req.set_password(env);
+  }
+  v1::Session session;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::Status s =
+      v1::AuthService::NewStub(channel)->Login(&ctx, req, &session);
+  if (!s.ok()) {
+    return absl::Status(
+        static_cast<absl::StatusCode>(s.error_code()),
+        absl::StrCat("signing in as ", req.username(),
+                     " failed (start the "
+                     "server with --demo, or give --username/--password): ",
+                     s.error_message()));
+  }
+  Authorization() = absl::StrCat("Bearer ", session.access_token());
+  return absl::OkStatus();
+}
 
 enum class Rpc {
   kPing,
@@ -268,6 +321,7 @@ class Slot {
     std::unique_ptr<grpc::ClientContext>& ctx = contexts_[turn_ ^= 1];
     ctx = std::make_unique<grpc::ClientContext>();
     ctx->set_deadline(std::chrono::system_clock::now() + call_timeout_);
+    SignCall(ctx.get());
     started_ = Clock::now();
     Issue(ctx.get(), [this](grpc::Status status) { OnDone(status); });
   }
@@ -350,7 +404,7 @@ class ListInstitutionsSlot : public Slot {
 
 // Municipality codes are seven digits and unique in the database, so every
 // create needs a code no run against this database has used. The space is
-// cut into 1000 blocks (the first three digits); a run claims a block by
+// cut into blocks by the first three digits (100..999); a run claims a block by
 // creating the municipality with its code ...0000 (a block whose first code
 // exists belongs to an earlier run) and then uses ...0001 to ...9999. The
 // first block is claimed at random, later ones after it; a background
@@ -358,6 +412,9 @@ class ListInstitutionsSlot : public Slot {
 // as many municipalities as there are free codes without collisions.
 class CodeSource {
  public:
+  // Blocks 100..999 (codes 1000000 and up), so that the load never meets
+  // the demo data's 09... codes.
+  static constexpr int kFirstBlock = 100;
   static constexpr int kBlocks = 1000;
   static constexpr int64_t kPerBlock = 9999;  // codes after the probe
 
@@ -381,7 +438,8 @@ class CodeSource {
       absl::MutexLock lock(&mu_);
       candidate = cursor_;
     }
-    for (; tried < kBlocks; ++tried, candidate = (candidate + 1) % kBlocks) {
+    for (; tried < kBlocks - kFirstBlock;
+         ++tried, candidate = NextBlock(candidate)) {
       v1::CreateMunicipalityRequest req;
       req.mutable_municipality()->set_display_name(
           absl::StrCat("Slodzes novads ", run_tag_, " ", candidate));
@@ -392,11 +450,12 @@ class CodeSource {
       grpc::ClientContext ctx;
       ctx.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(10));
+      SignCall(&ctx);
       grpc::Status s = stub_->CreateMunicipality(&ctx, req, &resp);
       if (s.ok()) {
         absl::MutexLock lock(&mu_);
         blocks_.push_back(candidate);
-        cursor_ = (candidate + 1) % kBlocks;
+        cursor_ = NextBlock(candidate);
         return resp.name();
       }
       if (s.error_code() != grpc::StatusCode::ALREADY_EXISTS) {
@@ -454,6 +513,10 @@ class CodeSource {
   const std::string& run_tag() const { return run_tag_; }
 
  private:
+  static int NextBlock(int block) {
+    return block + 1 < kBlocks ? block + 1 : kFirstBlock;
+  }
+
   v1::DirectoryService::Stub* const stub_;
   const std::string run_tag_;
   absl::Mutex mu_;
@@ -541,7 +604,8 @@ absl::StatusOr<Fixture> Prepare(Rpc rpc, v1::DirectoryService::Stub& dir) {
   // The first claimed block's probe municipality is also the one the
   // institutions go into.
   f.codes = std::make_unique<CodeSource>(
-      &dir, run_tag, absl::Uniform(gen, 0, CodeSource::kBlocks));
+      &dir, run_tag,
+      absl::Uniform(gen, CodeSource::kFirstBlock, CodeSource::kBlocks));
   absl::StatusOr<std::string> municipality = f.codes->Claim();
   if (!municipality.ok()) {
     return absl::Status(
@@ -572,6 +636,7 @@ absl::StatusOr<Fixture> Prepare(Rpc rpc, v1::DirectoryService::Stub& dir) {
       v1::Institution resp;
       grpc::ClientContext ctx;
       SetPrepDeadline(&ctx);
+      SignCall(&ctx);
       s = dir.CreateInstitution(&ctx, req, &resp);
       if (s.ok()) {
         f.institutions.push_back(resp.name());
@@ -792,6 +857,11 @@ int main(int argc, char** argv) {
   if (!conn.ok()) {
     std::fprintf(stderr, "pumpurs-load: %s\n",
                  std::string(conn.status().message()).c_str());
+    return 1;
+  }
+  if (absl::Status s = SignIn(conn->channels.front()); !s.ok()) {
+    std::fprintf(stderr, "pumpurs-load: %s\n",
+                 std::string(s.message()).c_str());
     return 1;
   }
   absl::StatusOr<Fixture> fixture = Prepare(*rpc, *conn->directory.front());

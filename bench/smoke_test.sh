@@ -29,8 +29,9 @@ fail() {
   exit 1
 }
 
+# --demo: pumpurs-load signs in as the demo administrator.
 "$server_bin" --listen 127.0.0.1:0 --port_file "$work/port" \
-  --db "$work/smoke.db" 2>"$work/server.log" &
+  --db "$work/smoke.db" --demo 2>"$work/server.log" &
 server_pid=$!
 for _ in $(seq 100); do
   [[ -s "$work/port" ]] && break

@@ -1,10 +1,30 @@
 #include "cli/commands.h"
 
+#include "absl/flags/flag.h"
+
+// Shared flags (see commands.h).
+ABSL_FLAG(std::string, institution, "",
+          "pupils, staff, import, audit: the institution (institutions/ID or "
+          "ID)");
+
 namespace pumpurs::cli {
+
+Command AuditCommand();      // cli/audit_commands.cc
+Command LoginCommand();      // cli/auth_commands.cc
+Command LogoutCommand();     // cli/auth_commands.cc
+Command WhoAmICommand();     // cli/auth_commands.cc
+Command AccountsCommand();   // cli/auth_commands.cc
+Command PupilsCommand();     // cli/people_commands.cc
+Command GuardiansCommand();  // cli/people_commands.cc
+Command StaffCommand();      // cli/people_commands.cc
+Command ImportCommand();     // cli/people_commands.cc
 
 // Each group adds its commands here.
 const std::vector<Command>& MoreCommands() {
   static const auto* commands = new std::vector<Command>{
+      AuditCommand(),     LoginCommand(),    LogoutCommand(),
+      WhoAmICommand(),    AccountsCommand(), PupilsCommand(),
+      GuardiansCommand(), StaffCommand(),    ImportCommand(),
       // --- add command groups above this line ---
   };
   return *commands;

@@ -9,7 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "absl/flags/declare.h"
 #include "pumpurs/client/client.h"
+
+// Flags several command groups share are defined once, in commands.cc (a
+// flag defined twice aborts the program); main.cc defines --municipality,
+// --kind, --display_name, --page_size, --json, ... (declare those with
+// ABSL_DECLARE_FLAG where needed).
+// --institution: "institutions/ID" or ID.
+ABSL_DECLARE_FLAG(std::string, institution);
 
 namespace pumpurs::cli {
 

@@ -31,18 +31,24 @@
 #include "absl/time/time.h"
 #include "cli/commands.h"
 #include "cli/table.h"
+#include "cli/token_file.h"
 #include "pumpurs/client/client.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051",
           "the server to call, as a gRPC target (host:port)");
 ABSL_FLAG(std::string, token, "",
           "bearer token sent with every call; if empty, $PUMPURS_TOKEN is "
-          "used (never printed)");
+          "used, else the token file of `pumpurs login` (never printed)");
 ABSL_FLAG(absl::Duration, deadline, absl::Seconds(10),
           "deadline of each call (each page of a list is one call)");
 ABSL_FLAG(std::string, ca_file, "",
           "PEM file of root certificates: use TLS and verify the server with "
           "them (default: plaintext)");
+ABSL_FLAG(std::string, cert_file, "",
+          "mutual TLS: PEM file of this client's certificate (with "
+          "--key_file and --ca_file)");
+ABSL_FLAG(std::string, key_file, "",
+          "mutual TLS: PEM file of the private key of --cert_file");
 ABSL_FLAG(bool, gzip, false, "compress requests with gzip");
 ABSL_FLAG(bool, json, false, "print results as protobuf JSON");
 ABSL_FLAG(int, page_size, 0,
@@ -55,7 +61,7 @@ ABSL_FLAG(std::string, municipality, "",
           "the municipality (municipalities/ID or ID)");
 ABSL_FLAG(std::string, kind, "",
           "institutions: municipal_general_school, state_vocational_school or "
-          "college");
+          "college; accounts create: user or service");
 ABSL_FLAG(std::string, registration_number, "",
           "institutions create: the ten-digit registration number");
 ABSL_FLAG(std::string, request_id, "",
@@ -81,12 +87,38 @@ commands:
   institutions get NAME
   institutions create --display_name=.. --kind=.. --municipality=..
                       --registration_number=..
+  login USERNAME [--password=..] [--print_token]
+                                  sign in; stores the access token in the
+                                  token file (--token_file) for later commands
+  logout                          end the session of the current token
+  whoami                          the signed-in account and its roles
+  accounts list | get NAME        accounts (NAME: accounts/ID or username)
+  accounts create --username=.. --kind=user|service [--role=ROLE:SCOPE]..
+                  [--api_scopes=..] [--password=..]
+  accounts reset-password NAME [--password=..]
+  accounts create-key NAME | revoke-key KEY    API keys of service accounts
+  audit list [--institution=..] [--municipality=..] [--resource=..]
+             [--actor=..]         audit events in the caller's scope
+  audit pupil-access PUPIL        who accessed a pupil's data
+  pupils list --institution=.. [--grade=..] [--name=..]
+  pupils show NAME                a pupil's record (read is audited)
+  guardians list (--institution=.. | --pupil=..) [--name=..]
+  guardians show NAME
+  staff list --institution=.. [--position=..] [--name=..]
+  staff show NAME
+  import --institution=.. --kind=pupils|guardians|staff FILE [--validate_only]
+                                  CSV import (";" or ","), with a progress
+                                  bar; lists every bad row, stores nothing
+                                  then (exit 1)
 
 NAME is "municipalities/ID" / "institutions/ID" or just ID. The server
 validates creates and names every bad field.
 
-main flags: --server, --token (default $PUMPURS_TOKEN), --deadline, --json,
---ca_file, --gzip, --page_size; see --helpfull.
+Passwords: --password, else $PUMPURS_PASSWORD, else a prompt on the terminal.
+
+main flags: --server, --token (default $PUMPURS_TOKEN, then the token file),
+--token_file, --deadline, --json, --ca_file (TLS), --cert_file and
+--key_file (mutual TLS), --gzip, --page_size; see --helpfull.
 exit codes: 0 ok, 1 the call failed, 2 usage error)";
 
 constexpr int kExitOk = 0;
@@ -252,6 +284,9 @@ int Fail(const absl::Status& status) {
   for (const auto& v : pumpurs::client::FieldViolations(status)) {
     std::fprintf(stderr, "  field %s: %s\n", v.field.c_str(),
                  v.description.c_str());
+  }
+  if (status.code() == absl::StatusCode::kUnauthenticated) {
+    std::fprintf(stderr, "  sign in with: pumpurs login USERNAME\n");
   }
   return kExitFailed;
 }
@@ -419,7 +454,7 @@ int main(int argc, char** argv) {
   };
   // --help lists the flags of this file.
   config.contains_help_flags = [](absl::string_view file) {
-    return absl::StrContains(file, "cli/main.cc");
+    return absl::StrContains(file, "cli/");
   };
   config.contains_helpshort_flags = config.contains_help_flags;
   absl::SetFlagsUsageConfig(config);
@@ -436,9 +471,8 @@ int main(int argc, char** argv) {
   }
   const std::string command = words[0];
   const Args args(words.begin() + 1, words.end());
-  bool known = command == "health" || command == "ping" ||
-               command == "info" || command == "municipalities" ||
-               command == "institutions";
+  bool known = command == "health" || command == "ping" || command == "info" ||
+               command == "municipalities" || command == "institutions";
   for (const pumpurs::cli::Command& c : pumpurs::cli::MoreCommands()) {
     known = known || command == c.name;
   }
@@ -446,12 +480,9 @@ int main(int argc, char** argv) {
 
   pumpurs::client::ClientOptions options;
   options.target = absl::GetFlag(FLAGS_server);
-  options.access_token = absl::GetFlag(FLAGS_token);
-  if (options.access_token.empty()) {
-    if (const char* env = std::getenv("PUMPURS_TOKEN")) {
-      options.access_token = env;
-    }
-  }
+  // --token, else $PUMPURS_TOKEN, else the file `pumpurs login` wrote
+  // (which login itself neither needs nor trusts: it replaces it).
+  if (command != "login") options.access_token = pumpurs::cli::EffectiveToken();
   options.default_deadline = absl::GetFlag(FLAGS_deadline);
   if (options.default_deadline <= absl::ZeroDuration()) {
     return UsageError("--deadline must be positive");
@@ -466,6 +497,23 @@ int main(int argc, char** argv) {
       return UsageError(absl::StrCat("cannot read --ca_file ", ca_file));
     }
     options.tls_root_certs_pem = pem.str();
+  }
+  // Mutual TLS: the client's certificate and key.
+  const std::pair<const char*, std::string> client_files[] = {
+      {"cert_file", absl::GetFlag(FLAGS_cert_file)},
+      {"key_file", absl::GetFlag(FLAGS_key_file)}};
+  std::string* client_pems[] = {&options.tls_client_cert_pem,
+                                &options.tls_client_key_pem};
+  for (int i = 0; i < 2; ++i) {
+    const auto& [flag, path] = client_files[i];
+    if (path.empty()) continue;
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in || text.str().empty()) {
+      return UsageError(absl::StrCat("cannot read --", flag, " ", path));
+    }
+    *client_pems[i] = text.str();
   }
   absl::StatusOr<std::unique_ptr<Client>> client = Client::Create(options);
   if (!client.ok()) {

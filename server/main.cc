@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -21,6 +22,19 @@ ABSL_FLAG(int, threads, 4, "storage executor threads serving reads");
 ABSL_FLAG(std::string, durability, "full",
           "full: a commit survives power loss (default); normal: faster, may "
           "lose the last commits on power loss");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM file of the server's TLS certificate (chain); with --tls_key, "
+          "serve TLS instead of plaintext");
+ABSL_FLAG(std::string, tls_key, "",
+          "PEM file of the private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM file of the CAs that sign client certificates: require and "
+          "verify a client certificate on every connection (mutual TLS; "
+          "needs --tls_cert and --tls_key)");
+ABSL_FLAG(std::string, bootstrap_admin, "",
+          "if no account has this username, create it as the first national "
+          "administrator; its password is read from the environment variable "
+          "PUMPURS_BOOTSTRAP_PASSWORD (never a flag, which others could see)");
 ABSL_FLAG(std::string, port_file, "",
           "if set, write the bound port here once serving (for tests)");
 
@@ -46,7 +60,20 @@ int main(int argc, char** argv) {
   options.listen = absl::GetFlag(FLAGS_listen);
   options.db_path = absl::GetFlag(FLAGS_db);
   options.demo = absl::GetFlag(FLAGS_demo);
+  options.bootstrap_admin = absl::GetFlag(FLAGS_bootstrap_admin);
+  if (!options.bootstrap_admin.empty()) {
+    const char* password = std::getenv("PUMPURS_BOOTSTRAP_PASSWORD");
+    if (password == nullptr || *password == '\0') {
+      std::fprintf(stderr,
+                   "--bootstrap_admin needs PUMPURS_BOOTSTRAP_PASSWORD\n");
+      return 2;
+    }
+    options.bootstrap_password = password;
+  }
   options.threads = absl::GetFlag(FLAGS_threads);
+  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
   const std::string durability = absl::GetFlag(FLAGS_durability);
   if (durability == "normal") {
     options.durability = pumpurs::storage::Durability::kNormal;

@@ -22,6 +22,20 @@ struct ServerOptions {
   // Storage executor threads that serve reads (the writer is one more).
   int threads = 4;
   storage::Durability durability = storage::Durability::kFull;
+  // TLS: PEM files of the server's certificate (chain) and private key, both
+  // or neither; neither serves plaintext (fit for loopback only).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Mutual TLS: PEM file of the CA certificates that sign client
+  // certificates. Set, every client must present a certificate that one of
+  // them signed, or the handshake fails. Needs tls_cert_file and
+  // tls_key_file.
+  std::string tls_client_ca_file;
+  // If set and no account has this username, create it as the first
+  // national administrator with `bootstrap_password` (a new installation has
+  // no account to sign in with otherwise).
+  std::string bootstrap_admin;
+  std::string bootstrap_password;
 };
 
 // The whole server: every service, health checking and reflection, over one

@@ -76,6 +76,10 @@ std::vector<FieldViolation> FieldViolations(const absl::Status& status) {
   return out;
 }
 
+absl::Duration RetryDelay(const absl::Status& status) {
+  return ::pumpurs::RetryDelayOf(status);
+}
+
 class Client::Impl {
  public:
   Impl(ClientOptions options, std::shared_ptr<grpc::Channel> channel)
@@ -93,6 +97,11 @@ class Client::Impl {
   v1::AuthService::Stub& auth() const { return *auth_; }
   v1::AuditService::Stub& audit() const { return *audit_; }
   grpc::health::v1::Health::Stub& health() const { return *health_; }
+
+  // Sets the deadline and metadata every call gets (for streaming calls).
+  void PrepareContext(const CallOptions& call, grpc::ClientContext* ctx) const {
+    Prepare(call, ctx);
+  }
 
   // One blocking unary call of `method` on `stub` with the deadline and
   // metadata every call gets.
@@ -152,6 +161,18 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Create(
     return absl::InvalidArgumentError(
         "ClientOptions.access_token must be printable ASCII");
   }
+  if (options.tls_client_cert_pem.empty() !=
+      options.tls_client_key_pem.empty()) {
+    return absl::InvalidArgumentError(
+        "ClientOptions.tls_client_cert_pem and tls_client_key_pem go "
+        "together");
+  }
+  if (!options.tls_client_cert_pem.empty() &&
+      options.tls_root_certs_pem.empty()) {
+    return absl::InvalidArgumentError(
+        "a client certificate needs TLS: set "
+        "ClientOptions.tls_root_certs_pem");
+  }
 
   grpc::ChannelArguments args;
   args.SetServiceConfigJSON(internal::kServiceConfigJson);
@@ -166,6 +187,8 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Create(
   } else {
     grpc::SslCredentialsOptions ssl;
     ssl.pem_root_certs = options.tls_root_certs_pem;
+    ssl.pem_cert_chain = options.tls_client_cert_pem;
+    ssl.pem_private_key = options.tls_client_key_pem;
     credentials = grpc::SslCredentials(ssl);
   }
   std::shared_ptr<grpc::Channel> channel =
@@ -322,9 +345,329 @@ absl::Status Client::ForEachInstitution(
       fn);
 }
 
+absl::StatusOr<v1::Session> Client::Login(const v1::LoginRequest& request,
+                                          const CallOptions& options) const {
+  return impl_->Unary(&v1::AuthService::Stub::Login, impl_->auth(), request,
+                      options);
+}
+
+absl::StatusOr<v1::Session> Client::RefreshToken(
+    const v1::RefreshTokenRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::AuthService::Stub::RefreshToken, impl_->auth(),
+                      request, options);
+}
+
+absl::Status Client::Logout(const v1::LogoutRequest& request,
+                            const CallOptions& options) const {
+  return impl_
+      ->Unary(&v1::AuthService::Stub::Logout, impl_->auth(), request, options)
+      .status();
+}
+
+absl::StatusOr<v1::Account> Client::WhoAmI(const v1::WhoAmIRequest& request,
+                                           const CallOptions& options) const {
+  return impl_->Unary(&v1::AuthService::Stub::WhoAmI, impl_->auth(), request,
+                      options);
+}
+
+absl::StatusOr<v1::Account> Client::CreateAccount(
+    const v1::CreateAccountRequest& request, const CallOptions& options) const {
+  if (!request.request_id().empty()) {
+    return impl_->Unary(&v1::AuthService::Stub::CreateAccount, impl_->auth(),
+                        request, options);
+  }
+  v1::CreateAccountRequest with_id = request;
+  with_id.set_request_id(internal::NewRequestId());
+  return impl_->Unary(&v1::AuthService::Stub::CreateAccount, impl_->auth(),
+                      with_id, options);
+}
+
+absl::StatusOr<v1::Account> Client::GetAccount(
+    const v1::GetAccountRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::AuthService::Stub::GetAccount, impl_->auth(),
+                      request, options);
+}
+
+absl::StatusOr<v1::ListAccountsResponse> Client::ListAccounts(
+    const v1::ListAccountsRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::AuthService::Stub::ListAccounts, impl_->auth(),
+                      request, options);
+}
+
+absl::Status Client::ForEachAccount(
+    const v1::ListAccountsRequest& request,
+    const std::function<bool(const v1::Account&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListAccountsRequest& r) {
+        return ListAccounts(r, options);
+      },
+      [](const v1::ListAccountsResponse& page) -> const auto& {
+        return page.accounts();
+      },
+      fn);
+}
+
+absl::StatusOr<v1::Account> Client::ResetPassword(
+    const v1::ResetPasswordRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::AuthService::Stub::ResetPassword, impl_->auth(),
+                      request, options);
+}
+
+absl::StatusOr<v1::ApiKey> Client::CreateApiKey(
+    const v1::CreateApiKeyRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::AuthService::Stub::CreateApiKey, impl_->auth(),
+                      request, options);
+}
+
+absl::Status Client::RevokeApiKey(const v1::RevokeApiKeyRequest& request,
+                                  const CallOptions& options) const {
+  return impl_
+      ->Unary(&v1::AuthService::Stub::RevokeApiKey, impl_->auth(), request,
+              options)
+      .status();
+}
+
 // --- AuthService (owned by the auth work; add above this line) ---
 
+absl::StatusOr<v1::Pupil> Client::GetPupil(const v1::GetPupilRequest& request,
+                                           const CallOptions& options) const {
+  return impl_->Unary(&v1::DirectoryService::Stub::GetPupil, impl_->directory(),
+                      request, options);
+}
+
+absl::StatusOr<v1::ListPupilsResponse> Client::ListPupils(
+    const v1::ListPupilsRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::DirectoryService::Stub::ListPupils,
+                      impl_->directory(), request, options);
+}
+
+absl::Status Client::ForEachPupil(
+    const v1::ListPupilsRequest& request,
+    const std::function<bool(const v1::Pupil&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListPupilsRequest& r) { return ListPupils(r, options); },
+      [](const v1::ListPupilsResponse& page) -> const auto& {
+        return page.pupils();
+      },
+      fn);
+}
+
+absl::StatusOr<v1::Pupil> Client::CreatePupil(
+    const v1::CreatePupilRequest& request, const CallOptions& options) const {
+  if (!request.request_id().empty()) {
+    return impl_->Unary(&v1::DirectoryService::Stub::CreatePupil,
+                        impl_->directory(), request, options);
+  }
+  v1::CreatePupilRequest with_id = request;
+  with_id.set_request_id(internal::NewRequestId());
+  return impl_->Unary(&v1::DirectoryService::Stub::CreatePupil,
+                      impl_->directory(), with_id, options);
+}
+
+absl::StatusOr<v1::Pupil> Client::UpdatePupil(
+    const v1::UpdatePupilRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::DirectoryService::Stub::UpdatePupil,
+                      impl_->directory(), request, options);
+}
+
+absl::Status Client::DeletePupil(const v1::DeletePupilRequest& request,
+                                 const CallOptions& options) const {
+  return impl_
+      ->Unary(&v1::DirectoryService::Stub::DeletePupil, impl_->directory(),
+              request, options)
+      .status();
+}
+
+absl::StatusOr<v1::Guardian> Client::GetGuardian(
+    const v1::GetGuardianRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::DirectoryService::Stub::GetGuardian,
+                      impl_->directory(), request, options);
+}
+
+absl::StatusOr<v1::ListGuardiansResponse> Client::ListGuardians(
+    const v1::ListGuardiansRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::DirectoryService::Stub::ListGuardians,
+                      impl_->directory(), request, options);
+}
+
+absl::Status Client::ForEachGuardian(
+    const v1::ListGuardiansRequest& request,
+    const std::function<bool(const v1::Guardian&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListGuardiansRequest& r) {
+        return ListGuardians(r, options);
+      },
+      [](const v1::ListGuardiansResponse& page) -> const auto& {
+        return page.guardians();
+      },
+      fn);
+}
+
+absl::StatusOr<v1::Guardian> Client::CreateGuardian(
+    const v1::CreateGuardianRequest& request,
+    const CallOptions& options) const {
+  if (!request.request_id().empty()) {
+    return impl_->Unary(&v1::DirectoryService::Stub::CreateGuardian,
+                        impl_->directory(), request, options);
+  }
+  v1::CreateGuardianRequest with_id = request;
+  with_id.set_request_id(internal::NewRequestId());
+  return impl_->Unary(&v1::DirectoryService::Stub::CreateGuardian,
+                      impl_->directory(), with_id, options);
+}
+
+absl::StatusOr<v1::Guardian> Client::UpdateGuardian(
+    const v1::UpdateGuardianRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::DirectoryService::Stub::UpdateGuardian,
+                      impl_->directory(), request, options);
+}
+
+absl::Status Client::DeleteGuardian(const v1::DeleteGuardianRequest& request,
+                                    const CallOptions& options) const {
+  return impl_
+      ->Unary(&v1::DirectoryService::Stub::DeleteGuardian, impl_->directory(),
+              request, options)
+      .status();
+}
+
+absl::StatusOr<v1::StaffMember> Client::GetStaffMember(
+    const v1::GetStaffMemberRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::DirectoryService::Stub::GetStaffMember,
+                      impl_->directory(), request, options);
+}
+
+absl::StatusOr<v1::ListStaffMembersResponse> Client::ListStaffMembers(
+    const v1::ListStaffMembersRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::DirectoryService::Stub::ListStaffMembers,
+                      impl_->directory(), request, options);
+}
+
+absl::Status Client::ForEachStaffMember(
+    const v1::ListStaffMembersRequest& request,
+    const std::function<bool(const v1::StaffMember&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListStaffMembersRequest& r) {
+        return ListStaffMembers(r, options);
+      },
+      [](const v1::ListStaffMembersResponse& page) -> const auto& {
+        return page.staff_members();
+      },
+      fn);
+}
+
+absl::StatusOr<v1::StaffMember> Client::CreateStaffMember(
+    const v1::CreateStaffMemberRequest& request,
+    const CallOptions& options) const {
+  if (!request.request_id().empty()) {
+    return impl_->Unary(&v1::DirectoryService::Stub::CreateStaffMember,
+                        impl_->directory(), request, options);
+  }
+  v1::CreateStaffMemberRequest with_id = request;
+  with_id.set_request_id(internal::NewRequestId());
+  return impl_->Unary(&v1::DirectoryService::Stub::CreateStaffMember,
+                      impl_->directory(), with_id, options);
+}
+
+absl::StatusOr<v1::StaffMember> Client::UpdateStaffMember(
+    const v1::UpdateStaffMemberRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::DirectoryService::Stub::UpdateStaffMember,
+                      impl_->directory(), request, options);
+}
+
+absl::Status Client::DeleteStaffMember(
+    const v1::DeleteStaffMemberRequest& request,
+    const CallOptions& options) const {
+  return impl_
+      ->Unary(&v1::DirectoryService::Stub::DeleteStaffMember,
+              impl_->directory(), request, options)
+      .status();
+}
+
+absl::Status Client::ImportPeople(
+    const v1::ImportPeopleRequest& request, v1::ImportPeopleResponse* report,
+    const std::function<void(const v1::ImportPeopleResponse&)>& progress,
+    const CallOptions& options) const {
+  if (report != nullptr) report->Clear();
+  CallOptions call = options;
+  if (!call.deadline.has_value()) call.deadline = kImportDeadline;
+  if (*call.deadline <= absl::ZeroDuration()) {
+    return absl::DeadlineExceededError(
+        "the call's deadline expired before it started");
+  }
+  grpc::ClientContext ctx;
+  impl_->PrepareContext(call, &ctx);
+  std::unique_ptr<grpc::ClientReader<v1::ImportPeopleResponse>> reader =
+      impl_->directory().ImportPeople(&ctx, request);
+  v1::ImportPeopleResponse message;
+  while (reader->Read(&message)) {
+    if (message.done()) {
+      if (report != nullptr) *report = message;
+    } else if (progress) {
+      progress(message);
+    }
+  }
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) return internal::FromGrpcStatus(status);
+  return absl::OkStatus();
+}
+
 // --- Directory people and import (add above this line) ---
+
+absl::StatusOr<v1::ListAuditEventsResponse> Client::ListAuditEvents(
+    const v1::ListAuditEventsRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::AuditService::Stub::ListAuditEvents, impl_->audit(),
+                      request, options);
+}
+
+absl::Status Client::ForEachAuditEvent(
+    const v1::ListAuditEventsRequest& request,
+    const std::function<bool(const v1::AuditEvent&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListAuditEventsRequest& r) {
+        return ListAuditEvents(r, options);
+      },
+      [](const v1::ListAuditEventsResponse& page) -> const auto& {
+        return page.audit_events();
+      },
+      fn);
+}
+
+absl::StatusOr<v1::ListPupilAccessResponse> Client::ListPupilAccess(
+    const v1::ListPupilAccessRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::AuditService::Stub::ListPupilAccess, impl_->audit(),
+                      request, options);
+}
+
+absl::Status Client::ForEachPupilAccess(
+    const v1::ListPupilAccessRequest& request,
+    const std::function<bool(const v1::AuditEvent&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListPupilAccessRequest& r) {
+        return ListPupilAccess(r, options);
+      },
+      [](const v1::ListPupilAccessResponse& page) -> const auto& {
+        return page.audit_events();
+      },
+      fn);
+}
 
 // --- AuditService (add above this line) ---
 

@@ -28,6 +28,13 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
       if (any.UnpackTo(&info) && !info.reason().empty()) {
         out = WithReason(std::move(out), info.reason());
       }
+    } else if (any.Is<google::rpc::RetryInfo>()) {
+      google::rpc::RetryInfo retry;
+      if (any.UnpackTo(&retry)) {
+        out = WithRetryDelay(
+            std::move(out), absl::Seconds(retry.retry_delay().seconds()) +
+                                absl::Nanoseconds(retry.retry_delay().nanos()));
+      }
     } else if (any.Is<google::rpc::BadRequest>()) {
       google::rpc::BadRequest bad;
       if (!any.UnpackTo(&bad)) continue;

@@ -12,6 +12,13 @@
 
 namespace pumpurs::auth {
 
+// Usernames: 3 to 64 characters of a-z, 0-9, '.', '_', '-'.
+inline constexpr size_t kMinUsernameChars = 3;
+inline constexpr size_t kMaxUsernameChars = 64;
+// Passwords of new accounts and resets; sign-in accepts 1 to the maximum.
+inline constexpr long kMinPasswordChars = 10;
+inline constexpr long kMaxPasswordChars = 256;
+
 struct AccountRecord {
   std::string id;
   std::string username;
@@ -23,6 +30,19 @@ struct AccountRecord {
   absl::Time locked_until = absl::UnixEpoch();
   absl::Time create_time;
 };
+
+// The collection a role's scope names: "institutions" for the institution
+// roles, "municipalities", "guardians", "pupils"; "" for the national roles.
+absl::string_view ScopeCollection(Role role);
+
+// The scope of a binding as a resource name ("institutions/{id}", ...), or
+// "" for a national role.
+std::string ScopeName(const RoleBinding& binding);
+
+// The account with its role bindings and API scopes; NOT_FOUND
+// ("accounts/{id}") if there is none.
+absl::StatusOr<AccountRecord> GetAccountRecord(storage::Connection& conn,
+                                               absl::string_view id);
 
 // Stores a new account with its role bindings and API scopes (inside the
 // caller's write transaction). Assigns id, version and create_time; does not

@@ -3,17 +3,14 @@
 #include <string>
 
 #include "server/auth/secrets.h"
+#include "server/auth/sessions.h"
 #include "server/common/error.h"
 #include "server/common/status_macros.h"
 
 namespace pumpurs::auth {
 namespace {
 
-absl::Status InvalidToken() {
-  return Error(absl::StatusCode::kUnauthenticated, "INVALID_TOKEN",
-               "the token is not valid (unknown, expired or revoked); sign in "
-               "again");
-}
+absl::Status InvalidToken() { return InvalidTokenError(); }
 
 absl::Status LoadAccount(storage::Connection& conn, Principal& p) {
   PUMPURS_ASSIGN_OR_RETURN(

@@ -94,6 +94,9 @@ const std::vector<Rule>& Table() {
       {A::kAccountRead, R::kUnspecified, L::kOwnAccount},
       {A::kAccountRead, R::kNationalAdministrator, L::kAnywhere},
       {A::kAccountWrite, R::kNationalAdministrator, L::kAnywhere},
+      // An institution head creates the accounts of their own staff.
+      {A::kStaffAccountCreate, R::kInstitutionHead, L::kSameInstitution},
+      {A::kStaffAccountCreate, R::kNationalAdministrator, L::kAnywhere},
   };
   return *rules;
 }
@@ -166,9 +169,17 @@ absl::string_view ApiScopeFor(Action action) {
       return "audit.read";
     case A::kAccountRead:
     case A::kAccountWrite:
+    case A::kStaffAccountCreate:
       return "accounts.admin";
   }
   return "";
+}
+
+const std::vector<std::string>& KnownApiScopes() {
+  static const auto* scopes = new std::vector<std::string>{
+      "accounts.admin", "audit.read", "directory.import", "directory.read",
+      "directory.write"};
+  return *scopes;
 }
 
 absl::Status RequireAuthenticated(const Principal& principal) {

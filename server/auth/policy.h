@@ -20,29 +20,32 @@ enum class Action {
   kMunicipalityWrite,
   kInstitutionRead,
   kInstitutionWrite,
-  kPupilRead,      // one pupil's record
-  kPupilList,      // the pupils of an institution
-  kPupilWrite,     // create, update, delete a pupil
-  kGuardianRead,   // a guardian's record, or the guardians of a pupil
-  kGuardianList,   // the guardians of an institution's pupils
+  kPupilRead,     // one pupil's record
+  kPupilList,     // the pupils of an institution
+  kPupilWrite,    // create, update, delete a pupil
+  kGuardianRead,  // a guardian's record, or the guardians of a pupil
+  kGuardianList,  // the guardians of an institution's pupils
   kGuardianWrite,
-  kStaffRead,      // staff of an institution
+  kStaffRead,  // staff of an institution
   kStaffWrite,
-  kPeopleImport,   // CSV import into an institution
-  kAuditRead,      // audit events of a scope
-  kPupilAccessRead,  // who accessed a pupil's data
-  kAccountRead,    // another account
-  kAccountWrite,   // create accounts, reset passwords, API keys
+  kPeopleImport,        // CSV import into an institution
+  kAuditRead,           // audit events of a scope
+  kPupilAccessRead,     // who accessed a pupil's data
+  kAccountRead,         // another account
+  kAccountWrite,        // create accounts, reset passwords, API keys
+  kStaffAccountCreate,  // a user account whose roles are all staff roles
+                        // (coordinator, plan preparer, measure provider)
+                        // of one institution
 };
 
 // How a rule relates the caller's role scope to the object.
 enum class Relation {
-  kAnywhere,         // national role, or data that is not personal
-  kSameInstitution,  // role scope == object's institution
-  kSameMunicipality, // role scope == object's municipality
-  kGuardianOf,       // role scope (a guardian) is among the pupil's guardians
-  kSelf,             // role scope (a pupil) is the object's pupil
-  kOwnAccount,       // the object is the caller's own account
+  kAnywhere,          // national role, or data that is not personal
+  kSameInstitution,   // role scope == object's institution
+  kSameMunicipality,  // role scope == object's municipality
+  kGuardianOf,        // role scope (a guardian) is among the pupil's guardians
+  kSelf,              // role scope (a pupil) is the object's pupil
+  kOwnAccount,        // the object is the caller's own account
 };
 
 // Where the object of a call sits. Fill what is known; empty fields never
@@ -68,6 +71,9 @@ const std::vector<Rule>& Rules();
 // The API scope a service account's key needs for `action` (e.g.
 // "directory.read").
 absl::string_view ApiScopeFor(Action action);
+
+// Every API scope a service account may be given.
+const std::vector<std::string>& KnownApiScopes();
 
 // OK if some rule allows it. Otherwise UNAUTHENTICATED for an anonymous
 // caller, else PERMISSION_DENIED (reason PERMISSION_DENIED) that says

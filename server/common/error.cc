@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -12,6 +13,7 @@ namespace {
 
 constexpr char kReasonUrl[] = "type.pumpurs.lv/reason";
 constexpr char kViolationsUrl[] = "type.pumpurs.lv/field_violations";
+constexpr char kRetryDelayUrl[] = "type.pumpurs.lv/retry_delay_ms";
 
 // Violations are stored as "field\tdescription" lines; neither part may
 // hold a tab or newline, which the helpers below guarantee by replacing them.
@@ -65,6 +67,22 @@ absl::Status WithFieldViolations(
   }
   status.SetPayload(kViolationsUrl, absl::Cord(encoded));
   return status;
+}
+
+absl::Status WithRetryDelay(absl::Status status, absl::Duration delay) {
+  if (status.ok()) return status;
+  status.SetPayload(kRetryDelayUrl,
+                    absl::Cord(absl::StrCat(absl::ToInt64Milliseconds(delay))));
+  return status;
+}
+
+absl::Duration RetryDelayOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kRetryDelayUrl);
+  int64_t ms = 0;
+  if (!payload || !absl::SimpleAtoi(std::string(*payload), &ms) || ms < 0) {
+    return absl::ZeroDuration();
+  }
+  return absl::Milliseconds(ms);
 }
 
 void Violations::Add(std::string field, std::string description) {

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace pumpurs {
 
@@ -57,6 +58,12 @@ class Violations {
  private:
   std::vector<FieldViolation> items_;
 };
+
+// How long the caller should wait before trying again (google.rpc.RetryInfo
+// on the wire), e.g. for a throttled sign-in. Attaches to a non-OK status.
+absl::Status WithRetryDelay(absl::Status status, absl::Duration delay);
+// The delay a status carries, or absl::ZeroDuration() if none.
+absl::Duration RetryDelayOf(const absl::Status& status);
 
 // Common shapes.
 absl::Status NotFoundError(absl::string_view resource_name);

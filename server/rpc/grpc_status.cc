@@ -45,6 +45,15 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     }
     proto.add_details()->PackFrom(bad);
   }
+  if (const absl::Duration delay = RetryDelayOf(status);
+      delay > absl::ZeroDuration()) {
+    google::rpc::RetryInfo retry;
+    const int64_t ms = absl::ToInt64Milliseconds(delay);
+    retry.mutable_retry_delay()->set_seconds(ms / 1000);
+    retry.mutable_retry_delay()->set_nanos(static_cast<int32_t>(ms % 1000) *
+                                           1000000);
+    proto.add_details()->PackFrom(retry);
+  }
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), message,
                       proto.SerializeAsString());
 }

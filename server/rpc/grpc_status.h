@@ -10,7 +10,8 @@ namespace pumpurs::rpc {
 // The one conversion from the domain's absl::Status to the wire: the
 // canonical code, the English message, and google.rpc.Status details with
 // one ErrorInfo (reason, domain "pumpurs.lv") and, when the status carries
-// field violations, a BadRequest. An INTERNAL error's message is replaced by
+// field violations, a BadRequest; when it carries a retry delay
+// (WithRetryDelay), a RetryInfo. An INTERNAL error's message is replaced by
 // a generic one so nothing internal leaks.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 

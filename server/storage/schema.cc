@@ -169,6 +169,7 @@ CREATE INDEX audit_by_institution ON audit_events(institution_id, seq);
 CREATE INDEX audit_by_municipality ON audit_events(municipality_id, seq);
 CREATE INDEX audit_by_pupil ON audit_events(pupil_id, seq);
 CREATE INDEX audit_by_actor ON audit_events(actor, seq);
+CREATE INDEX audit_by_resource ON audit_events(resource, seq);
 CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
 BEGIN SELECT RAISE(ABORT, 'audit events cannot be changed'); END;
 CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events

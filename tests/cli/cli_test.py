@@ -28,6 +28,7 @@ SERVER = os.environ.get("PUMPURS_SERVER") or os.path.join(
     REPO, "build", "bin", "pumpurs-server")
 
 SECRET = "cli-test-s3cr3t-token"
+DEMO_PASSWORD = "demo-parole-2026"  # server/demo/demo_data.h
 
 
 def _die_with_parent():
@@ -62,6 +63,20 @@ class CliTest(unittest.TestCase):
             time.sleep(0.05)
         with open(port_file) as f:
             cls.target = "127.0.0.1:" + f.read().strip()
+        # Every command runs as the demo administrator, signed in through
+        # the CLI itself; the token lives in a file of this test only.
+        cls.token_file = os.path.join(cls.dir, "admin.token")
+        p = subprocess.run(
+            [CLI, "--server", cls.target, "--token_file", cls.token_file,
+             "login", "admin"],
+            capture_output=True, text=True, timeout=60,
+            env={**os.environ, "PUMPURS_PASSWORD": DEMO_PASSWORD,
+                 "XDG_CONFIG_HOME": os.path.join(cls.dir, "xdg")})
+        if p.returncode != 0:
+            cls._stop_server()
+            raise RuntimeError("pumpurs login admin failed: " + p.stderr)
+        with open(cls.token_file) as f:
+            cls.token = f.read().strip()
 
     @classmethod
     def _stop_server(cls):
@@ -79,17 +94,24 @@ class CliTest(unittest.TestCase):
         cls._stop_server()
         shutil.rmtree(cls.dir, ignore_errors=True)
 
-    def run_cli(self, *args, server=None, env=None, check_secret=True):
-        """Runs pumpurs with --server and --token; returns (code, out, err)."""
+    def run_cli(self, *args, server=None, env=None, check_secret=True,
+                token_file=None):
+        """Runs pumpurs with --server and the administrator's token file (or
+        `token_file`); returns (code, out, err)."""
         full_env = dict(os.environ)
         full_env.pop("PUMPURS_TOKEN", None)
+        full_env.pop("PUMPURS_PASSWORD", None)
+        # Never a developer's own token file.
+        full_env["XDG_CONFIG_HOME"] = os.path.join(self.dir, "xdg")
         full_env.update(env or {})
-        cmd = [CLI, "--server", server or self.target, "--token", SECRET,
-               "--deadline", "10s", *args]
+        cmd = [CLI, "--server", server or self.target, "--token_file",
+               token_file or self.token_file, "--deadline", "10s", *args]
         p = subprocess.run(cmd, capture_output=True, text=True, env=full_env,
                            timeout=60)
         if check_secret:
-            self.assertNotIn(SECRET, p.stdout + p.stderr, "the token was printed")
+            for secret in (SECRET, self.token, DEMO_PASSWORD):
+                self.assertNotIn(secret, p.stdout + p.stderr,
+                                 "a secret was printed")
         return p.returncode, p.stdout, p.stderr
 
     def rows(self, table):
@@ -240,6 +262,130 @@ class CliTest(unittest.TestCase):
                       "institution.registration_number"):
             self.assertRegex(err, r"field %s: \S" % re.escape(field))
         self.assertNotIn("institution.display_name:", err)
+
+    # ---- sign-in and accounts ----
+
+    def test_login_stores_a_private_token_and_whoami_uses_it(self):
+        token_file = os.path.join(self.dir, "sub", "metodikis.token")
+        code, out, err = self.run_cli(
+            "login", "metodikis", token_file=token_file,
+            env={"PUMPURS_PASSWORD": DEMO_PASSWORD})
+        self.assertEqual(code, 0, err)
+        self.assertIn(token_file, out)
+        self.assertEqual(os.stat(token_file).st_mode & 0o777, 0o600)
+        with open(token_file) as f:
+            token = f.read().strip()
+        self.assertTrue(token.startswith("pat_"))
+        self.assertNotIn(token, out + err)
+        code, out, err = self.run_cli("whoami", token_file=token_file)
+        self.assertEqual(code, 0, err)
+        self.assertRegex(out, r"username:\s+metodikis")
+        self.assertRegex(out, r"roles:\s+methodologist")
+        self.assertNotIn(token, out + err)
+        # The default token file: $XDG_CONFIG_HOME/pumpurs/token.
+        xdg = os.path.join(self.dir, "xdg-login")
+        p = subprocess.run(
+            [CLI, "--server", self.target, "login", "metodikis",
+             "--password", DEMO_PASSWORD],
+            capture_output=True, text=True, timeout=60,
+            env={**os.environ, "XDG_CONFIG_HOME": xdg})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        default_file = os.path.join(xdg, "pumpurs", "token")
+        self.assertEqual(os.stat(default_file).st_mode & 0o777, 0o600)
+        p = subprocess.run([CLI, "--server", self.target, "whoami"],
+                           capture_output=True, text=True, timeout=60,
+                           env={**os.environ, "XDG_CONFIG_HOME": xdg})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("metodikis", p.stdout)
+        # Logout ends the session and forgets the file.
+        p = subprocess.run([CLI, "--server", self.target, "logout"],
+                           capture_output=True, text=True, timeout=60,
+                           env={**os.environ, "XDG_CONFIG_HOME": xdg})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertFalse(os.path.exists(default_file))
+
+    def test_login_print_token_prints_only_the_token(self):
+        code, out, err = self.run_cli(
+            "login", "pedagogs1", "--print_token", check_secret=False,
+            env={"PUMPURS_PASSWORD": DEMO_PASSWORD})
+        self.assertEqual(code, 0, err)
+        token = out.strip()
+        self.assertRegex(token, r"^pat_[A-Za-z0-9_-]+$")
+        code, out, err = self.run_cli("--token", token, "whoami",
+                                      check_secret=False)
+        self.assertEqual(code, 0, err)
+        self.assertIn("pedagogs1", out)
+
+    def test_login_with_a_wrong_password_fails(self):
+        code, out, err = self.run_cli(
+            "login", "pasvaldiba1", "--password", "nav-pareizi",
+            token_file=os.path.join(self.dir, "never.token"))
+        self.assertEqual(code, 1, out + err)
+        self.assertIn("UNAUTHENTICATED", err)
+        self.assertIn("INVALID_CREDENTIALS", err)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "never.token")))
+        # No password and no terminal: a usage error, not a hang.
+        p = subprocess.run([CLI, "--server", self.target, "login", "admin",
+                            "--token_file", os.path.join(self.dir, "x.token")],
+                           capture_output=True, text=True, timeout=60,
+                           stdin=subprocess.DEVNULL,
+                           env={k: v for k, v in os.environ.items()
+                                if k != "PUMPURS_PASSWORD"})
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("PUMPURS_PASSWORD", p.stderr)
+
+    def test_calls_without_a_token_are_unauthenticated(self):
+        code, out, err = self.run_cli(
+            "municipalities", "list",
+            token_file=os.path.join(self.dir, "missing.token"))
+        self.assertEqual(code, 1, out + err)
+        self.assertIn("UNAUTHENTICATED", err)
+        self.assertIn("pumpurs login", err)
+
+    def test_accounts_create_list_and_reset_password(self):
+        code, out, err = self.run_cli("institutions", "list", "--json")
+        self.assertEqual(code, 0, err)
+        institution = json.loads(out)["institutions"][0]["name"]
+        code, out, err = self.run_cli(
+            "accounts", "create", "--username=jana.ozola", "--kind=user",
+            "--role=plan_preparer:" + institution,
+            "--role", "measure_provider:" + institution.split("/")[1],
+            "--json", env={"PUMPURS_PASSWORD": "pirmā parole 2026"})
+        self.assertEqual(code, 0, err)
+        created = json.loads(out)
+        self.assertEqual(created["username"], "jana.ozola")
+        self.assertEqual(sorted(b["role"] for b in created["roleBindings"]),
+                         ["ROLE_MEASURE_PROVIDER", "ROLE_PLAN_PREPARER"])
+        code, out, err = self.run_cli("accounts", "list")
+        self.assertEqual(code, 0, err)
+        self.assertTrue(any("jana.ozola" in r and "plan_preparer:" + institution in r
+                            for r in self.rows(out)), out)
+        code, out, err = self.run_cli(
+            "accounts", "reset-password", "jana.ozola",
+            env={"PUMPURS_PASSWORD": "otrā parole 2026"})
+        self.assertEqual(code, 0, err)
+        self.assertIn(created["name"], out)
+        token_file = os.path.join(self.dir, "jana.token")
+        code, out, err = self.run_cli(
+            "login", "jana.ozola", "--password", "pirmā parole 2026",
+            token_file=token_file)
+        self.assertEqual(code, 1, out + err)
+        code, out, err = self.run_cli(
+            "login", "jana.ozola", "--password", "otrā parole 2026",
+            token_file=token_file)
+        self.assertEqual(code, 0, err)
+        # Invalid creates name the fields; bad roles are usage errors.
+        code, out, err = self.run_cli(
+            "accounts", "create", "--username=X", "--kind=user",
+            "--role=plan_preparer:institutions/nav", "--password=īsa")
+        self.assertEqual(code, 1, out + err)
+        for field in ("account.username", "password",
+                      "account.role_bindings[0].scope"):
+            self.assertIn("field %s:" % field, err)
+        code, out, err = self.run_cli(
+            "accounts", "create", "--username=x1", "--kind=user",
+            "--role=king:institutions/x", "--password=pietiekami gara")
+        self.assertEqual(code, 2, out + err)
 
     # ---- usage and secrets ----
 

@@ -28,6 +28,7 @@
 #include "gtest/gtest.h"
 #include "pumpurs/v1/directory.grpc.pb.h"
 #include "pumpurs/v1/system.grpc.pb.h"
+#include "server/auth/audit.h"
 #include "server/common/error.h"
 #include "server/rpc/grpc_status.h"
 #include "tests/testing/status_matchers.h"
@@ -62,15 +63,19 @@ std::unique_ptr<Client> MustCreate(const ClientOptions& options) {
   return client.ok() ? *std::move(client) : nullptr;
 }
 
-std::unique_ptr<Client> ClientFor(const std::string& target) {
+// A client of `target` that signs its calls with `access_token` (e.g. a
+// TestServer's AdminToken(); the directory needs a signed-in caller).
+std::unique_ptr<Client> ClientFor(const std::string& target,
+                                  const std::string& access_token = "") {
   ClientOptions options;
   options.target = target;
+  options.access_token = access_token;
   return MustCreate(options);
 }
 
 class ClientTest : public ::testing::Test {
  protected:
-  ClientTest() : client_(ClientFor(server_.target())) {}
+  ClientTest() : client_(ClientFor(server_.target(), server_.AdminToken())) {}
 
   v1::Municipality CreateMunicipality(const std::string& display_name,
                                       const std::string& code) {
@@ -291,7 +296,8 @@ TEST_F(ClientTest, InstitutionCreateGetListUpdateDelete) {
 
 TEST(ClientDemoTest, DeletingAnInstitutionWithPupilsFailsWithReason) {
   TestServer server(/*demo=*/true);
-  std::unique_ptr<Client> client = ClientFor(server.target());
+  std::unique_ptr<Client> client =
+      ClientFor(server.target(), server.AdminToken());
   absl::StatusOr<v1::ListInstitutionsResponse> list =
       client->ListInstitutions({});
   ASSERT_THAT(list, IsOk());
@@ -348,6 +354,14 @@ TEST(GrpcErrorTest, RoundTripsTheServersWireEncoding) {
   absl::Status plain =
       internal::FromGrpcStatus(rpc::ToGrpcStatus(absl::NotFoundError("x")));
   EXPECT_EQ(ErrorReason(plain), "NOT_FOUND");
+  EXPECT_EQ(RetryDelay(plain), absl::ZeroDuration());
+  // A retry delay travels as google.rpc.RetryInfo.
+  absl::Status throttled = internal::FromGrpcStatus(rpc::ToGrpcStatus(
+      WithRetryDelay(Error(absl::StatusCode::kResourceExhausted,
+                           "LOGIN_THROTTLED", "wait"),
+                     absl::Milliseconds(2500))));
+  EXPECT_EQ(ErrorReason(throttled), "LOGIN_THROTTLED");
+  EXPECT_EQ(RetryDelay(throttled), absl::Milliseconds(2500));
 
   EXPECT_THAT(internal::FromGrpcStatus(grpc::Status::OK), IsOk());
   absl::Status no_details = internal::FromGrpcStatus(
@@ -568,11 +582,98 @@ TEST_F(ClientTest, ExpiredDeadlineFailsAtOnceAndCreatesNothing) {
   EXPECT_EQ(list->municipalities_size(), 0);
 }
 
+// ---- AuthService ----
+
+TEST_F(ClientTest, AccountsSignInRefreshAndSignOut) {
+  v1::CreateAccountRequest create;
+  create.mutable_account()->set_username("anna");
+  create.mutable_account()->set_kind(v1::ACCOUNT_KIND_USER);
+  create.set_password("anna-parole-2026");
+  absl::StatusOr<v1::Account> anna = client_->CreateAccount(create);
+  ASSERT_THAT(anna, IsOk());
+  EXPECT_EQ(create.request_id(), "");  // the caller's request is untouched
+  std::vector<std::string> usernames;
+  ASSERT_THAT(client_->ForEachAccount({},
+                                      [&](const v1::Account& a) {
+                                        usernames.push_back(a.username());
+                                        return true;
+                                      }),
+              IsOk());
+  EXPECT_THAT(usernames, ElementsAre("anna", StartsWith("test-user-")));
+
+  // Signing in needs no token; the session's token makes a client of Anna.
+  std::unique_ptr<Client> anonymous = ClientFor(server_.target());
+  v1::LoginRequest login;
+  login.set_username("anna");
+  login.set_password("anna-parole-2026");
+  absl::StatusOr<v1::Session> session = anonymous->Login(login);
+  ASSERT_THAT(session, IsOk());
+  EXPECT_EQ(session->account().name(), anna->name());
+  std::unique_ptr<Client> as_anna =
+      ClientFor(server_.target(), session->access_token());
+  absl::StatusOr<v1::Account> me = as_anna->WhoAmI();
+  ASSERT_THAT(me, IsOk());
+  EXPECT_EQ(me->username(), "anna");
+  v1::GetAccountRequest get;
+  get.set_name(anna->name());
+  EXPECT_THAT(as_anna->GetAccount(get), IsOk());
+
+  v1::RefreshTokenRequest refresh;
+  refresh.set_refresh_token(session->refresh_token());
+  absl::StatusOr<v1::Session> next = anonymous->RefreshToken(refresh);
+  ASSERT_THAT(next, IsOk());
+  EXPECT_THAT(as_anna->WhoAmI(), StatusIs(absl::StatusCode::kUnauthenticated));
+  std::unique_ptr<Client> renewed =
+      ClientFor(server_.target(), next->access_token());
+  ASSERT_THAT(renewed->Logout(), IsOk());
+  absl::StatusOr<v1::Account> gone = renewed->WhoAmI();
+  EXPECT_THAT(gone, StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_EQ(ErrorReason(gone.status()), "INVALID_TOKEN");
+
+  // Throttling says how long to wait.
+  login.set_password("nepareizi");
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_THAT(anonymous->Login(login),
+                StatusIs(absl::StatusCode::kUnauthenticated));
+  }
+  absl::StatusOr<v1::Session> throttled = anonymous->Login(login);
+  EXPECT_THAT(throttled, StatusIs(absl::StatusCode::kResourceExhausted));
+  EXPECT_EQ(ErrorReason(throttled.status()), "LOGIN_THROTTLED");
+  EXPECT_GT(RetryDelay(throttled.status()), absl::ZeroDuration());
+  EXPECT_LE(RetryDelay(throttled.status()), absl::Seconds(1));
+
+  v1::ResetPasswordRequest reset;
+  reset.set_name(anna->name());
+  reset.set_new_password("jauna-parole-2026");
+  EXPECT_THAT(client_->ResetPassword(reset), IsOk());
+}
+
+TEST_F(ClientTest, ApiKeysOfServiceAccounts) {
+  v1::CreateAccountRequest create;
+  create.mutable_account()->set_username("viis");
+  create.mutable_account()->set_kind(v1::ACCOUNT_KIND_SERVICE);
+  create.mutable_account()->add_api_scopes("directory.read");
+  absl::StatusOr<v1::Account> service = client_->CreateAccount(create);
+  ASSERT_THAT(service, IsOk());
+  v1::CreateApiKeyRequest key_request;
+  key_request.set_parent(service->name());
+  absl::StatusOr<v1::ApiKey> key = client_->CreateApiKey(key_request);
+  ASSERT_THAT(key, IsOk());
+  std::unique_ptr<Client> integration = ClientFor(server_.target(), key->key());
+  EXPECT_THAT(integration->ListMunicipalities({}), IsOk());
+  v1::RevokeApiKeyRequest revoke;
+  revoke.set_name(key->name());
+  ASSERT_THAT(client_->RevokeApiKey(revoke), IsOk());
+  EXPECT_THAT(integration->ListMunicipalities({}),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
 // ---- gzip and threads ----
 
 TEST_F(ClientTest, GzipClientWorks) {
   ClientOptions options;
   options.target = server_.target();
+  options.access_token = server_.AdminToken();
   options.gzip = true;
   std::unique_ptr<Client> client = MustCreate(options);
   v1::PingRequest req;
@@ -772,6 +873,85 @@ TEST(ClientRetryTest, CreatesRetryWithTheSameRequestIdAndUpdatesDoNot) {
   EXPECT_THAT(client->UpdateMunicipality({}),
               StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_EQ(fake.seen().update_attempts, 1);
+}
+
+// AuditService: typed calls and page following, over events recorded
+// directly (the trail itself is tested in tests/auth and tests/rpc).
+TEST(ClientAuditTest, ListsAndFollowsPagesOfTheTrail) {
+  TestServer server;
+  ASSERT_THAT(server.database().WriteSync(
+                  CallContext(),
+                  [](storage::Connection& c) -> absl::Status {
+                    absl::Status s = c.Exec(R"sql(
+              INSERT INTO municipalities VALUES
+                ('m1', 'M1', x'01', '0000001', 1, 0, 0);
+              INSERT INTO institutions VALUES
+                ('i1', 'I1', x'01', 1, 'm1', '4000000001', 1, 0, 0);
+              INSERT INTO pupils (id, institution_id, given_name,
+                family_name, sort_key, search_given, search_family,
+                birth_date, grade, vocational_course, class_label, version,
+                create_time, update_time)
+              VALUES ('p1', 'i1', 'A', 'B', x'01', 'a', 'b', '2014-01-01',
+                      5, 0, '5.a', 1, 0, 0);
+              INSERT INTO guardians (id, given_name, family_name, sort_key,
+                search_given, search_family, version, create_time,
+                update_time)
+              VALUES ('g1', 'G', 'H', x'01', 'g', 'h', 1, 0, 0);
+              INSERT INTO guardian_pupils VALUES ('g1', 'p1');
+            )sql");
+                    for (int i = 0; i < 5 && s.ok(); ++i) {
+                      CallContext call;
+                      call.principal.account_id = absl::StrCat("t", i);
+                      AuditEvent e;
+                      e.action = "pupil.read";
+                      e.resource = "pupils/p1";
+                      e.institution_id = "i1";
+                      e.municipality_id = "m1";
+                      e.pupil_id = "p1";
+                      s = auth::RecordAudit(c, call, e, absl::Now());
+                    }
+                    return s;
+                  }),
+              IsOk());
+
+  std::unique_ptr<Client> admin =
+      ClientFor(server.target(), server.AdminToken());
+  v1::ListAuditEventsRequest list;
+  list.set_page_size(2);
+  absl::StatusOr<v1::ListAuditEventsResponse> page =
+      admin->ListAuditEvents(list);
+  ASSERT_THAT(page, IsOk());
+  EXPECT_THAT(page->audit_events(), SizeIs(2));
+  EXPECT_FALSE(page->next_page_token().empty());
+  std::vector<std::string> actors;
+  ASSERT_THAT(admin->ForEachAuditEvent(list,
+                                       [&](const v1::AuditEvent& e) {
+                                         actors.push_back(e.actor());
+                                         return true;
+                                       }),
+              IsOk());
+  EXPECT_THAT(actors, ElementsAre("accounts/t4", "accounts/t3", "accounts/t2",
+                                  "accounts/t1", "accounts/t0"));
+  list.set_institution("schools/i1");
+  EXPECT_THAT(Fields(admin->ListAuditEvents(list).status()),
+              ElementsAre("institution"));
+
+  std::unique_ptr<Client> guardian =
+      ClientFor(server.target(), server.TokenFor({{Role::kGuardian, "g1"}}));
+  v1::ListPupilAccessRequest access;
+  access.set_pupil("pupils/p1");
+  access.set_page_size(2);
+  int seen = 0;
+  ASSERT_THAT(guardian->ForEachPupilAccess(
+                  access, [&](const v1::AuditEvent& e) { return ++seen < 3; }),
+              IsOk());
+  EXPECT_EQ(seen, 3);  // stopped early
+  access.set_pupil("pupils/other");
+  EXPECT_THAT(guardian->ListPupilAccess(access),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  std::unique_ptr<Client> anonymous = ClientFor(server.target());
+  EXPECT_THAT(anonymous->ListPupilAccess(access),
+              StatusIs(absl::StatusCode::kUnauthenticated));
 }
 
 }  // namespace

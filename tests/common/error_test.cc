@@ -38,6 +38,17 @@ TEST(ErrorTest, ErrorCarriesCodeReasonAndMessage) {
   EXPECT_THAT(FieldViolationsOf(s), IsEmpty());
 }
 
+TEST(ErrorTest, RetryDelayRidesAlong) {
+  absl::Status s = WithRetryDelay(
+      Error(absl::StatusCode::kResourceExhausted, "LOGIN_THROTTLED", "wait"),
+      absl::Milliseconds(1500));
+  EXPECT_EQ(RetryDelayOf(s), absl::Milliseconds(1500));
+  EXPECT_THAT(s, HasReason("LOGIN_THROTTLED"));
+  EXPECT_EQ(RetryDelayOf(absl::ResourceExhaustedError("x")),
+            absl::ZeroDuration());
+  EXPECT_TRUE(WithRetryDelay(absl::OkStatus(), absl::Seconds(1)).ok());
+}
+
 TEST(ErrorTest, DomainIsPumpurs) { EXPECT_EQ(kErrorDomain, "pumpurs.lv"); }
 
 TEST(ErrorTest, PlainStatusHasNoReason) {

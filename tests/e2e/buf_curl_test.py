@@ -1,6 +1,7 @@
 """The real pumpurs-server driven by `buf curl` (a Go client that learns the
-API only through server reflection): services listed, a JSON call, and an
-error with field violations. One server per test."""
+API only through server reflection): services listed, a JSON sign-in, a JSON
+call with the bearer token, and an error with field violations. One server
+per test."""
 
 import base64
 import json
@@ -30,9 +31,15 @@ class BufCurlTest(harness.ServerTestCase):
         self.server = self.start_server(demo=True)
         self.base = "http://%s" % self.server.target
 
-    def buf_curl(self, *args, data=None):
+    def buf_curl(self, *args, data=None, token=None):
+        """buf curl; `token` (default: the demo administrator's) goes in an
+        authorization header, "" sends none."""
         cmd = [harness.BUF, "curl", "--protocol", "grpc",
                "--http2-prior-knowledge", "--connect-timeout", "5"]
+        if token is None:
+            token = self.server.admin_token()
+        if token:
+            cmd += ["-H", "Authorization: Bearer " + token]
         if data is not None:
             cmd += ["-d", json.dumps(data)]
         cmd += list(args)
@@ -48,6 +55,27 @@ class BufCurlTest(harness.ServerTestCase):
         for s in ("pumpurs.v1.DirectoryService", "pumpurs.v1.SystemService",
                   "grpc.health.v1.Health"):
             self.assertIn(s, services)
+
+    def test_json_login_and_unauthenticated_call(self):
+        r = self.buf_curl(
+            self.base + "/pumpurs.v1.AuthService/Login",
+            data={"username": harness.DEMO_ADMIN,
+                  "password": harness.DEMO_PASSWORD}, token="")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        session = json.loads(r.stdout)
+        self.assertTrue(session["accessToken"].startswith("pat_"))
+        self.assertEqual(session["account"]["username"], harness.DEMO_ADMIN)
+        r = self.buf_curl(
+            self.base + "/pumpurs.v1.AuthService/WhoAmI", data={},
+            token=session["accessToken"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["username"], harness.DEMO_ADMIN)
+        # Without a token the directory answers UNAUTHENTICATED (code 16).
+        r = self.buf_curl(
+            self.base + "/pumpurs.v1.DirectoryService/ListMunicipalities",
+            data={}, token="")
+        self.assertEqual(r.returncode, 16 << 3, r.stdout + r.stderr)
+        self.assertEqual(json.loads(r.stderr)["code"], "unauthenticated")
 
     def test_json_list_municipalities(self):
         r = self.buf_curl(

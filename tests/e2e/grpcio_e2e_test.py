@@ -24,7 +24,9 @@ class GrpcioE2ETest(harness.ServerTestCase):
     def setUp(self):
         super().setUp()
         self.server = self.start_server(demo=True)
-        self.dir = self.server.directory()
+        # The directory needs a signed-in caller: the demo administrator.
+        self.token = self.server.admin_token()
+        self.dir = self.server.directory(token=self.token)
         self.sys = self.server.system()
 
     def test_health_serving(self):
@@ -106,7 +108,8 @@ class GrpcioE2ETest(harness.ServerTestCase):
         second = self.dir.CreateInstitution(req, timeout=5)
         # A new channel (another connection) is still the same caller.
         with self.server.new_channel() as ch:
-            third = self.server.directory(ch).CreateInstitution(req, timeout=5)
+            third = self.server.directory(ch, token=self.token).CreateInstitution(
+                req, timeout=5)
         self.assertEqual(first, second)
         self.assertEqual(first, third)
         self.assertTrue(first.name.startswith("institutions/"))

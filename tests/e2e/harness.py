@@ -15,8 +15,13 @@ Use Debian's /usr/bin/python3 (python3-grpcio, python3-protobuf).
 """
 
 import atexit
+import collections
+import hashlib
 import itertools
 import os
+import secrets
+import sqlite3
+import threading
 import signal
 import socket
 import subprocess
@@ -48,8 +53,13 @@ for _p in list(sys.path):
 
 from google.rpc import error_details_pb2, status_pb2  # noqa: E402
 from grpc.health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
+from pumpurs.v1 import auth_pb2, auth_pb2_grpc  # noqa: E402,F401
 from pumpurs.v1 import directory_pb2, directory_pb2_grpc  # noqa: E402,F401
 from pumpurs.v1 import system_pb2, system_pb2_grpc  # noqa: E402,F401
+
+# The demo national administrator (server/demo/demo_data.cc; README).
+DEMO_ADMIN = "admin"
+DEMO_PASSWORD = "demo-parole-2026"
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
@@ -61,6 +71,37 @@ CHANNEL_OPTIONS = [
     ("grpc.max_reconnect_backoff_ms", 200),
     ("grpc.enable_retries", 0),
 ]
+
+def bearer(token):
+    """The call metadata that signs a call with `token`."""
+    return (("authorization", "Bearer " + token),)
+
+
+class _CallDetails(
+        collections.namedtuple(
+            "_CallDetails", ("method", "timeout", "metadata", "credentials",
+                             "wait_for_ready", "compression")),
+        grpc.ClientCallDetails):
+    pass
+
+
+class BearerInterceptor(grpc.UnaryUnaryClientInterceptor):
+    """Adds "authorization: Bearer <token>" to every unary call that does not
+    carry its own authorization metadata."""
+
+    def __init__(self, token):
+        self._token = token
+
+    def intercept_unary_unary(self, continuation, details, request):
+        metadata = list(details.metadata or ())
+        if not any(k == "authorization" for k, _ in metadata):
+            metadata += list(bearer(self._token))
+        return continuation(
+            _CallDetails(details.method, details.timeout, metadata,
+                         details.credentials, details.wait_for_ready,
+                         getattr(details, "compression", None)),
+            request)
+
 
 _live = set()  # Server objects whose process may still run
 _launches = itertools.count(1)  # names each launch's stderr file
@@ -153,6 +194,8 @@ class Server:
         self.launch_time = None
         self.stderr_path = None
         self._channel = None
+        self._admin_token = None
+        self._admin_lock = threading.Lock()
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -304,8 +347,72 @@ class Server:
             self._channel.close()
             self._channel = None
 
-    def directory(self, channel=None):
-        return directory_pb2_grpc.DirectoryServiceStub(channel or self.channel())
+    def directory(self, channel=None, token=None):
+        """A DirectoryService stub; with `token`, every call that carries no
+        authorization of its own is signed with it (e.g. admin_token())."""
+        channel = channel or self.channel()
+        if token:
+            channel = grpc.intercept_channel(channel, BearerInterceptor(token))
+        return directory_pb2_grpc.DirectoryServiceStub(channel)
+
+    def auth(self, channel=None):
+        return auth_pb2_grpc.AuthServiceStub(channel or self.channel())
+
+    def login(self, username, password, channel=None, timeout=10):
+        """AuthService.Login; returns the Session."""
+        return self.auth(channel).Login(
+            auth_pb2.LoginRequest(username=username, password=password),
+            timeout=timeout)
+
+    def seeded_demo(self):
+        return "--demo" in self.args()
+
+    def admin_token(self):
+        """An access token of a national administrator, made once per Server
+        (its database keeps it valid across restarts). A --demo server: the
+        demo administrator signs in. Otherwise there is no account to sign
+        in with, so one is written straight into the database file, like
+        TestServer::TokenFor (an access token whose SHA-256 is stored, as the
+        server does)."""
+        with self._admin_lock:
+            if self._admin_token is None:
+                if self.seeded_demo():
+                    with self.new_channel() as channel:
+                        self._admin_token = self.login(
+                            DEMO_ADMIN, DEMO_PASSWORD, channel).access_token
+                else:
+                    self._admin_token = self._write_admin_session()
+            return self._admin_token
+
+    def admin_metadata(self):
+        return bearer(self.admin_token())
+
+    def _write_admin_session(self):
+        token = "pat_e2e_" + secrets.token_urlsafe(32)
+        now = int(time.time() * 1e6)
+        day = 24 * 3600 * 10**6
+        account = "e2eadmin" + secrets.token_hex(4)
+        conn = sqlite3.connect(self.db, timeout=30)
+        try:
+            with conn:
+                conn.execute(
+                    "INSERT INTO accounts (id, username, kind, version, "
+                    "create_time, update_time) VALUES (?, ?, 1, 1, ?, ?)",
+                    (account, account, now, now))
+                conn.execute(
+                    "INSERT INTO role_bindings (account_id, role, scope_id) "
+                    "VALUES (?, 6, '')", (account,))
+                conn.execute(
+                    "INSERT INTO sessions (id, account_id, access_hash, "
+                    "access_expire_time, refresh_hash, refresh_expire_time, "
+                    "create_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (account, account,
+                     hashlib.sha256(token.encode()).hexdigest(), now + day,
+                     hashlib.sha256(secrets.token_bytes(32)).hexdigest(),
+                     now + day, now))
+        finally:
+            conn.close()
+        return token
 
     def system(self, channel=None):
         return system_pb2_grpc.SystemServiceStub(channel or self.channel())

@@ -44,6 +44,7 @@ class Writers:
 
     def __init__(self, server, codes):
         self.server = server
+        self.token = server.admin_token()  # a national administrator's
         self.codes = codes  # shared itertools.count
         self.stop = threading.Event()
         self.lock = threading.Lock()
@@ -60,7 +61,7 @@ class Writers:
 
     def run(self):
         channel = self.server.new_channel()
-        stub = self.server.directory(channel)
+        stub = self.server.directory(channel, token=self.token)
         try:
             while not self.stop.is_set():
                 with self.lock:
@@ -166,7 +167,7 @@ class Kill9DurabilityTest(harness.ServerTestCase):
         self.assertLess(elapsed, TIME_LIMIT_S)
 
     def verify(self, server, acked, attempts):
-        stub = server.directory()
+        stub = server.directory(token=server.admin_token())
         for name, req in acked.items():
             got = stub.GetMunicipality(
                 directory_pb2.GetMunicipalityRequest(name=name), timeout=5)
@@ -188,7 +189,7 @@ class Kill9DurabilityTest(harness.ServerTestCase):
         must succeed whether or not the first attempt was committed (never
         ALREADY_EXISTS, which would mean the row was kept without its
         request_id)."""
-        stub = server.directory()
+        stub = server.directory(token=server.admin_token())
         for req in pending:
             resp = stub.CreateMunicipality(req, timeout=5)
             self.assertEqual(resp.code, req.municipality.code)

@@ -52,7 +52,8 @@ class RunShTest(harness.ServerTestCase):
             self.assertLess(elapsed, LIMIT_S, server.stderr())
             self.assertTrue(os.path.exists(
                 os.path.join(self.tmp, "var", "pumpurs.db")))
-            resp = server.directory().ListMunicipalities(
+            resp = server.directory(
+                token=server.admin_token()).ListMunicipalities(
                 directory_pb2.ListMunicipalitiesRequest(), timeout=5)
             self.assertEqual(len(resp.municipalities), 2)  # --demo seeded
             self.assertEqual(server.stop(), 0, server.stderr())

@@ -27,6 +27,7 @@ SHUTDOWN_CODES = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED)
 class Writers:
     def __init__(self, server):
         self.server = server
+        self.token = server.admin_token()  # a national administrator's
         self.codes = itertools.count()
         self.stop = threading.Event()
         self.lock = threading.Lock()
@@ -39,7 +40,7 @@ class Writers:
 
     def run(self):
         channel = self.server.new_channel()
-        stub = self.server.directory(channel)
+        stub = self.server.directory(channel, token=self.token)
         try:
             while not self.stop.is_set():
                 with self.lock:
@@ -161,7 +162,7 @@ class ShutdownTest(harness.ServerTestCase):
             conn.close()
 
         server.start()
-        stub = server.directory()
+        stub = server.directory(token=server.admin_token())
         listed = {m.name: m for m in harness.list_all_municipalities(stub)}
         for req, resp in writers.acked:
             self.assertIn(resp.name, listed, "acknowledged write lost")

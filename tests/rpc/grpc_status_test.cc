@@ -43,6 +43,23 @@ TEST(GrpcStatusTest, CarriesCodeMessageReasonAndViolations) {
             "must be a known institution kind");
 }
 
+TEST(GrpcStatusTest, RetryDelayBecomesRetryInfo) {
+  grpc::Status s = ToGrpcStatus(WithRetryDelay(
+      Error(absl::StatusCode::kResourceExhausted, "LOGIN_THROTTLED", "wait"),
+      absl::Milliseconds(4250)));
+  google::rpc::Status proto;
+  ASSERT_TRUE(proto.ParseFromString(s.error_details()));
+  ASSERT_EQ(proto.details_size(), 2);
+  google::rpc::RetryInfo retry;
+  ASSERT_TRUE(proto.details(1).UnpackTo(&retry));
+  EXPECT_EQ(retry.retry_delay().seconds(), 4);
+  EXPECT_EQ(retry.retry_delay().nanos(), 250000000);
+  // No delay, no RetryInfo.
+  ASSERT_TRUE(proto.ParseFromString(
+      ToGrpcStatus(absl::ResourceExhaustedError("x")).error_details()));
+  EXPECT_EQ(proto.details_size(), 1);
+}
+
 TEST(GrpcStatusTest, ReasonlessStatusGetsTheCodeAsReason) {
   grpc::Status s = ToGrpcStatus(absl::NotFoundError("x"));
   EXPECT_EQ(testing::DecodeWireError(s).reason, "NOT_FOUND");

@@ -33,6 +33,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "pumpurs/v1/audit.pb.h"
+#include "pumpurs/v1/auth.pb.h"
 #include "pumpurs/v1/directory.pb.h"
 #include "pumpurs/v1/system.pb.h"
 
@@ -48,6 +50,12 @@ struct ClientOptions {
   // PEM root certificates to verify the server with. Empty means a
   // plaintext (insecure) channel, which is only fit for loopback.
   std::string tls_root_certs_pem;
+
+  // Mutual TLS: the client's PEM certificate (chain) and private key, both
+  // or neither, for a server that requires client certificates. Need
+  // tls_root_certs_pem.
+  std::string tls_client_cert_pem;
+  std::string tls_client_key_pem;
 
   // If non-empty, every call sends "authorization: Bearer <access_token>".
   // Must be printable ASCII. The client never logs it and never copies it
@@ -102,6 +110,11 @@ std::string ErrorReason(const absl::Status& status);
 // The field violations of an error a call returned, in the server's order;
 // empty if none. Forwards to pumpurs::FieldViolationsOf. Thread-safe.
 std::vector<FieldViolation> FieldViolations(const absl::Status& status);
+
+// How long the server asked the caller to wait before trying again
+// (google.rpc.RetryInfo, e.g. a throttled Login), or absl::ZeroDuration().
+// Thread-safe.
+absl::Duration RetryDelay(const absl::Status& status);
 
 // A connection to one Pumpurs server.
 //
@@ -270,9 +283,292 @@ class Client {
       const std::function<bool(const v1::Institution&)>& fn,
       const CallOptions& options = {}) const;
 
+  // ---- AuthService ----
+
+  // Signs in; needs no access token. The Session holds the access token to
+  // put in ClientOptions::access_token (a new Client) and the refresh token.
+  // Never retried (a retry would count as another failed attempt).
+  // Errors: INVALID_ARGUMENT, UNAUTHENTICATED (reason INVALID_CREDENTIALS,
+  // the same for a wrong username and a wrong password), RESOURCE_EXHAUSTED
+  // (reason LOGIN_THROTTLED or ACCOUNT_LOCKED; RetryDelay() says how long to
+  // wait).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Session> Login(const v1::LoginRequest& request,
+                                    const CallOptions& options = {}) const;
+
+  // Exchanges the refresh token for a new session; the old refresh token
+  // stops working, and presenting it again ends the session. Needs no
+  // access token.
+  // Errors: INVALID_ARGUMENT, UNAUTHENTICATED (reason INVALID_TOKEN).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Session> RefreshToken(
+      const v1::RefreshTokenRequest& request,
+      const CallOptions& options = {}) const;
+
+  // Ends the session of this client's access token.
+  // Errors: UNAUTHENTICATED, FAILED_PRECONDITION (reason NO_SESSION: the
+  // client uses an API key).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::Status Logout(const v1::LogoutRequest& request = {},
+                      const CallOptions& options = {}) const;
+
+  // The signed-in account with its role bindings.
+  // Errors: UNAUTHENTICATED.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Account> WhoAmI(const v1::WhoAmIRequest& request = {},
+                                     const CallOptions& options = {}) const;
+
+  // Creates an account; request_id as for CreateMunicipality.
+  // Errors: INVALID_ARGUMENT (one field violation per bad field),
+  // PERMISSION_DENIED, ALREADY_EXISTS (reason USERNAME_TAKEN).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Account> CreateAccount(
+      const v1::CreateAccountRequest& request,
+      const CallOptions& options = {}) const;
+
+  // Errors: INVALID_ARGUMENT, PERMISSION_DENIED, NOT_FOUND.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Account> GetAccount(const v1::GetAccountRequest& request,
+                                         const CallOptions& options = {}) const;
+
+  // One page of accounts by username; see ForEachAccount.
+  // Errors: INVALID_ARGUMENT, PERMISSION_DENIED.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::ListAccountsResponse> ListAccounts(
+      const v1::ListAccountsRequest& request,
+      const CallOptions& options = {}) const;
+
+  // As ForEachMunicipality, for accounts.
+  // Thread-safe; `fn` as for ForEachMunicipality.
+  absl::Status ForEachAccount(const v1::ListAccountsRequest& request,
+                              const std::function<bool(const v1::Account&)>& fn,
+                              const CallOptions& options = {}) const;
+
+  // Sets a new password, unlocks the account and ends all its sessions.
+  // Never retried.
+  // Errors: INVALID_ARGUMENT, PERMISSION_DENIED, NOT_FOUND,
+  // FAILED_PRECONDITION (reason SERVICE_ACCOUNT).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Account> ResetPassword(
+      const v1::ResetPasswordRequest& request,
+      const CallOptions& options = {}) const;
+
+  // Issues an API key of a service account; ApiKey.key is shown only here.
+  // Never retried (a retry would issue a second key).
+  // Errors: INVALID_ARGUMENT, PERMISSION_DENIED, NOT_FOUND,
+  // FAILED_PRECONDITION (reason NOT_A_SERVICE_ACCOUNT).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::ApiKey> CreateApiKey(
+      const v1::CreateApiKeyRequest& request,
+      const CallOptions& options = {}) const;
+
+  // Errors: INVALID_ARGUMENT, PERMISSION_DENIED, NOT_FOUND.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::Status RevokeApiKey(const v1::RevokeApiKeyRequest& request,
+                            const CallOptions& options = {}) const;
+
   // --- AuthService (add above this line) ---
 
+  // ---- DirectoryService: pupils, guardians, staff ----
+  //
+  // People are personal data: the server decides access per object for the
+  // signed-in caller (ClientOptions::access_token) and records every read of
+  // a pupil or guardian, every list of them and every refusal in the audit
+  // trail. A pupil or guardian the caller may not see is PERMISSION_DENIED
+  // whether or not it exists (NOT_FOUND only for national administrators).
+  // Every call below may also fail with UNAUTHENTICATED (no, expired or
+  // revoked token) and PERMISSION_DENIED.
+
+  // Errors: INVALID_ARGUMENT (malformed name).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Pupil> GetPupil(const v1::GetPupilRequest& request,
+                                     const CallOptions& options = {}) const;
+
+  // One page of an institution's pupils in Latvian alphabetical order
+  // (family, then given name), optionally of one grade or with a name
+  // prefix (case and diacritics ignored); see ForEachPupil.
+  // Errors: INVALID_ARGUMENT (no institution, bad grade, page_size < 0,
+  // page_token of another query).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::ListPupilsResponse> ListPupils(
+      const v1::ListPupilsRequest& request,
+      const CallOptions& options = {}) const;
+
+  // As ForEachMunicipality, for the pupils the request's filters select.
+  // Thread-safe; `fn` as for ForEachMunicipality.
+  absl::Status ForEachPupil(const v1::ListPupilsRequest& request,
+                            const std::function<bool(const v1::Pupil&)>& fn,
+                            const CallOptions& options = {}) const;
+
+  // Creates a pupil; request_id as for CreateMunicipality.
+  // Errors: INVALID_ARGUMENT (one field violation per bad field),
+  // ALREADY_EXISTS (reason EXTERNAL_ID_TAKEN).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Pupil> CreatePupil(const v1::CreatePupilRequest& request,
+                                        const CallOptions& options = {}) const;
+
+  // Changes the fields named in request.update_mask; conditional on
+  // request.pupil.etag if set. Never retried.
+  // Errors: INVALID_ARGUMENT, ABORTED (reason ETAG_MISMATCH),
+  // ALREADY_EXISTS (reason EXTERNAL_ID_TAKEN).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Pupil> UpdatePupil(const v1::UpdatePupilRequest& request,
+                                        const CallOptions& options = {}) const;
+
+  // Deletes a pupil and their guardian links. Never retried.
+  // Errors: INVALID_ARGUMENT, ABORTED (reason ETAG_MISMATCH).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::Status DeletePupil(const v1::DeletePupilRequest& request,
+                           const CallOptions& options = {}) const;
+
+  // A guardian; `pupils` lists only the children the caller may see.
+  // Errors: INVALID_ARGUMENT (malformed name).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Guardian> GetGuardian(
+      const v1::GetGuardianRequest& request,
+      const CallOptions& options = {}) const;
+
+  // One page of the guardians of an institution's pupils, or of one pupil
+  // (set exactly one); see ForEachGuardian.
+  // Errors: INVALID_ARGUMENT.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::ListGuardiansResponse> ListGuardians(
+      const v1::ListGuardiansRequest& request,
+      const CallOptions& options = {}) const;
+
+  // As ForEachMunicipality, for the guardians the request selects.
+  // Thread-safe; `fn` as for ForEachMunicipality.
+  absl::Status ForEachGuardian(
+      const v1::ListGuardiansRequest& request,
+      const std::function<bool(const v1::Guardian&)>& fn,
+      const CallOptions& options = {}) const;
+
+  // Creates a guardian linked to request.guardian.pupils; request_id as for
+  // CreateMunicipality.
+  // Errors: INVALID_ARGUMENT (e.g. "guardian.pupils[1]": no such pupil),
+  // ALREADY_EXISTS (reason EXTERNAL_ID_TAKEN).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Guardian> CreateGuardian(
+      const v1::CreateGuardianRequest& request,
+      const CallOptions& options = {}) const;
+
+  // As UpdatePupil; "pupils" in the mask replaces the links. Never retried.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Guardian> UpdateGuardian(
+      const v1::UpdateGuardianRequest& request,
+      const CallOptions& options = {}) const;
+
+  // Deletes a guardian and their links. Never retried.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::Status DeleteGuardian(const v1::DeleteGuardianRequest& request,
+                              const CallOptions& options = {}) const;
+
+  // Errors: INVALID_ARGUMENT (malformed name).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::StaffMember> GetStaffMember(
+      const v1::GetStaffMemberRequest& request,
+      const CallOptions& options = {}) const;
+
+  // One page of an institution's staff, optionally of one position or with
+  // a name prefix; see ForEachStaffMember.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::ListStaffMembersResponse> ListStaffMembers(
+      const v1::ListStaffMembersRequest& request,
+      const CallOptions& options = {}) const;
+
+  // As ForEachMunicipality, for the staff the request selects.
+  // Thread-safe; `fn` as for ForEachMunicipality.
+  absl::Status ForEachStaffMember(
+      const v1::ListStaffMembersRequest& request,
+      const std::function<bool(const v1::StaffMember&)>& fn,
+      const CallOptions& options = {}) const;
+
+  // Creates a staff member; request_id as for CreateMunicipality.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::StaffMember> CreateStaffMember(
+      const v1::CreateStaffMemberRequest& request,
+      const CallOptions& options = {}) const;
+
+  // As UpdatePupil. Never retried.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::StaffMember> UpdateStaffMember(
+      const v1::UpdateStaffMemberRequest& request,
+      const CallOptions& options = {}) const;
+
+  // Never retried.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::Status DeleteStaffMember(const v1::DeleteStaffMemberRequest& request,
+                                 const CallOptions& options = {}) const;
+
+  // ---- DirectoryService: CSV import ----
+
+  // How long an import may take when CallOptions sets no deadline (the
+  // service config allows ImportPeople 300 s).
+  static constexpr absl::Duration kImportDeadline = absl::Minutes(5);
+
+  // Imports request.csv_data (at most 16 MiB and 100,000 rows) into
+  // request.institution. `progress`, if set, is called on the calling
+  // thread with each progress message (rows_done of rows_total; at most
+  // about ten a second). `*report` (may be null) gets the final message —
+  // created/updated/unchanged and every bad row — whenever the server sent
+  // one, also when the result is INVALID_ARGUMENT with reason
+  // IMPORT_ROWS_INVALID (then nothing was stored); it is cleared first.
+  // Not retried. Without CallOptions::deadline the deadline is
+  // kImportDeadline.
+  // Errors: INVALID_ARGUMENT (reason IMPORT_ROWS_INVALID: bad rows, see
+  // `report`; otherwise a bad request: institution, kind, csv_data),
+  // UNAUTHENTICATED, PERMISSION_DENIED.
+  // Thread-safe. Borrows `request`, `report` and `progress` until it
+  // returns.
+  absl::Status ImportPeople(
+      const v1::ImportPeopleRequest& request, v1::ImportPeopleResponse* report,
+      const std::function<void(const v1::ImportPeopleResponse&)>& progress =
+          nullptr,
+      const CallOptions& options = {}) const;
+
   // --- Directory people and import (add above this line) ---
+
+  // ---- AuditService ----
+
+  // One page of audit events, newest first, optionally filtered by
+  // institution, municipality, resource and actor; see ForEachAuditEvent to
+  // follow every page. A head or coordinator with a single scope who sets
+  // neither institution nor municipality gets their own scope; a national
+  // administrator sees everything.
+  // Errors: INVALID_ARGUMENT (malformed filter, page_token of another
+  // query), PERMISSION_DENIED (outside the caller's scope),
+  // UNAUTHENTICATED.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::ListAuditEventsResponse> ListAuditEvents(
+      const v1::ListAuditEventsRequest& request,
+      const CallOptions& options = {}) const;
+
+  // As ForEachMunicipality, for the audit events the request's filters
+  // select (every page keeps them).
+  // Thread-safe; `fn` as for ForEachMunicipality.
+  absl::Status ForEachAuditEvent(
+      const v1::ListAuditEventsRequest& request,
+      const std::function<bool(const v1::AuditEvent&)>& fn,
+      const CallOptions& options = {}) const;
+
+  // One page of who accessed request.pupil's data, newest first: for the
+  // pupil's guardians, the adult pupil, national administrators. The call
+  // itself is recorded in the pupil's trail.
+  // Errors: INVALID_ARGUMENT, PERMISSION_DENIED (also for a pupil that
+  // does not exist), NOT_FOUND (national administrators only),
+  // UNAUTHENTICATED.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::ListPupilAccessResponse> ListPupilAccess(
+      const v1::ListPupilAccessRequest& request,
+      const CallOptions& options = {}) const;
+
+  // As ForEachMunicipality, for every event of ListPupilAccess. Each page
+  // is recorded in the pupil's trail.
+  // Thread-safe; `fn` as for ForEachMunicipality.
+  absl::Status ForEachPupilAccess(
+      const v1::ListPupilAccessRequest& request,
+      const std::function<bool(const v1::AuditEvent&)>& fn,
+      const CallOptions& options = {}) const;
 
   // --- AuditService (add above this line) ---
 

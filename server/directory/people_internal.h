@@ -1,0 +1,134 @@
+#ifndef PUMPURS_SERVER_DIRECTORY_PEOPLE_INTERNAL_H_
+#define PUMPURS_SERVER_DIRECTORY_PEOPLE_INTERNAL_H_
+
+// Helpers shared by pupils.cc, guardians.cc, staff.cc and import.cc; not an
+// API of the directory.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "server/auth/policy.h"
+#include "server/common/audit_event.h"
+#include "server/common/call_context.h"
+#include "server/common/error.h"
+#include "server/directory/model.h"
+#include "server/storage/connection.h"
+
+namespace pumpurs::directory::internal {
+
+using storage::Connection;
+
+inline constexpr char kPupils[] = "pupils";
+inline constexpr char kGuardians[] = "guardians";
+inline constexpr char kStaff[] = "staff";
+inline constexpr char kInstitutions[] = "institutions";
+
+// ---- Where objects sit, for auth::Target ----
+
+// The municipality of an institution; nullopt if there is no such
+// institution.
+absl::StatusOr<std::optional<std::string>> MunicipalityOf(
+    Connection& conn, absl::string_view institution_id);
+
+// A pupil's place: institution, municipality, guardians.
+struct PupilPlace {
+  std::string pupil_id;
+  std::string institution_id;
+  std::string municipality_id;
+  std::vector<std::string> guardian_ids;
+};
+absl::StatusOr<std::optional<PupilPlace>> LoadPupilPlace(
+    Connection& conn, absl::string_view pupil_id);
+auth::Target TargetOf(const PupilPlace& place);
+auth::Target InstitutionTarget(absl::string_view institution_id,
+                               absl::string_view municipality_id);
+
+// Pupil places loaded once per call (a page of guardians names the same
+// pupils again and again).
+class PupilPlaces {
+ public:
+  explicit PupilPlaces(Connection& conn) : conn_(conn) {}
+  // nullptr if there is no such pupil. Valid as long as this object.
+  absl::StatusOr<const PupilPlace*> Get(absl::string_view pupil_id);
+
+ private:
+  Connection& conn_;
+  absl::flat_hash_map<std::string, std::optional<PupilPlace>> cache_;
+};
+
+// ---- Access decisions, audited ----
+
+// An audit event (outcome set by the helpers below) about `resource` at
+// `where`.
+AuditEvent Event(absl::string_view action, std::string resource,
+                 const auth::Target& where);
+
+// UNAUTHENTICATED for an anonymous caller; audited as `audit` (denied) if
+// non-null.
+absl::Status SignedIn(const CallContext& call, const AuditEvent* audit);
+// auth::Authorize; a refusal is audited as `audit` (denied) if non-null.
+absl::Status Allow(const CallContext& call, auth::Action action,
+                   const auth::Target& target, const AuditEvent* audit);
+// auth::MissingObject for `resource`; a refusal (anything but NOT_FOUND) is
+// audited as `audit` (denied) if non-null.
+absl::Status Missing(const CallContext& call, auth::Action action,
+                     absl::string_view resource, const AuditEvent* audit);
+// An allowed read: queued, stored before the answer goes out.
+void AuditRead(const CallContext& call, AuditEvent event);
+// An allowed change: stored now, in the change's transaction.
+absl::Status AuditChange(Connection& conn, const CallContext& call,
+                         AuditEvent event);
+
+// ---- Columns and filters ----
+
+// The derived name columns every people table has.
+struct NameKeys {
+  std::string sort_key;  // LatvianSortKey(family "\x01" given)
+  std::string search_given;
+  std::string search_family;
+};
+NameKeys KeysFor(absl::string_view given, absl::string_view family);
+
+// Up to 100 characters of text, if set.
+void CheckNamePrefix(Violations& v, absl::string_view prefix);
+// The LIKE pattern (ESCAPE '\') of a name prefix, matched against the
+// search columns; nullopt for an empty prefix.
+std::optional<std::string> LikePattern(absl::string_view prefix);
+
+// Whether `v` already names `field`.
+bool Named(const Violations& v, absl::string_view field);
+// The ids of a group_concat(..., ',') column, sorted.
+std::vector<std::string> SplitIds(absl::string_view concatenated);
+
+// ALREADY_EXISTS (reason EXTERNAL_ID_TAKEN) naming `field`.
+absl::Status ExternalIdTaken(absl::string_view field);
+// Whether another row of `table` ("pupils", "guardians", "staff") than
+// `except_id` has this external id (false for an empty one).
+absl::StatusOr<bool> ExternalIdInUse(Connection& conn, absl::string_view table,
+                                     absl::string_view external_id,
+                                     absl::string_view except_id);
+
+// ---- Row writers, shared with the import ----
+// They store what they are given (version and times included); callers
+// validate and authorize first.
+
+absl::Status InsertPupilRow(Connection& conn, const Pupil& p);
+absl::Status UpdatePupilRow(Connection& conn, const Pupil& p);
+absl::Status InsertGuardianRow(Connection& conn, const Guardian& g);
+// Names and external id, not links.
+absl::Status UpdateGuardianRow(Connection& conn, const Guardian& g);
+absl::Status LinkGuardian(Connection& conn, absl::string_view guardian_id,
+                          absl::string_view pupil_id);
+absl::Status UnlinkGuardian(Connection& conn, absl::string_view guardian_id,
+                            absl::string_view pupil_id);
+absl::Status InsertStaffRow(Connection& conn, const StaffMember& s);
+absl::Status UpdateStaffRow(Connection& conn, const StaffMember& s);
+
+}  // namespace pumpurs::directory::internal
+
+#endif  // PUMPURS_SERVER_DIRECTORY_PEOPLE_INTERNAL_H_

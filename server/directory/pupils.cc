@@ -1,0 +1,387 @@
+// Pupils: the most sensitive records of the directory. Every access is
+// authorized against the pupil's place and audited (people.h).
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "server/common/etag.h"
+#include "server/common/ids.h"
+#include "server/common/paging.h"
+#include "server/common/status_macros.h"
+#include "server/common/text.h"
+#include "server/directory/people.h"
+#include "server/directory/people_internal.h"
+#include "server/directory/rows.h"
+#include "server/storage/request_ids.h"
+
+namespace pumpurs::directory {
+namespace {
+
+using auth::Action;
+using internal::AuditChange;
+using internal::AuditRead;
+using internal::CheckNamePrefix;
+using internal::Event;
+using internal::ExternalIdInUse;
+using internal::ExternalIdTaken;
+using internal::InsertPupilRow;
+using internal::InstitutionTarget;
+using internal::kInstitutions;
+using internal::kPupils;
+using internal::LikePattern;
+using internal::Missing;
+using internal::MunicipalityOf;
+using internal::Named;
+using internal::PupilPlace;
+using internal::SignedIn;
+using internal::SplitIds;
+using internal::TargetOf;
+using internal::UpdatePupilRow;
+
+// The record, its guardians and its municipality (for authorization).
+constexpr char kSelect[] =
+    "SELECT p.id, p.institution_id, p.given_name, p.family_name, "
+    "p.birth_date, p.grade, p.vocational_course, p.class_label, "
+    "p.external_id, p.version, p.create_time, p.update_time, "
+    "(SELECT group_concat(guardian_id) FROM guardian_pupils "
+    "WHERE pupil_id = p.id), i.municipality_id, p.sort_key "
+    "FROM pupils p JOIN institutions i ON i.id = p.institution_id ";
+constexpr int kMunicipalityColumn = 13;
+constexpr int kSortKeyColumn = 14;
+constexpr char kCreateMethod[] = "CreatePupil";
+
+struct Row {
+  Pupil pupil;
+  std::string municipality_id;
+};
+
+Row ReadRow(const storage::Statement& s) {
+  Row r;
+  Pupil& p = r.pupil;
+  p.id = s.ColumnText(0);
+  p.institution_id = s.ColumnText(1);
+  p.given_name = s.ColumnText(2);
+  p.family_name = s.ColumnText(3);
+  p.birth_date = s.ColumnText(4);
+  p.grade = static_cast<int>(s.ColumnInt64(5));
+  p.vocational_course = static_cast<int>(s.ColumnInt64(6));
+  p.class_label = s.ColumnText(7);
+  p.external_id = s.ColumnText(8);
+  p.version = s.ColumnInt64(9);
+  p.create_time = absl::FromUnixMicros(s.ColumnInt64(10));
+  p.update_time = absl::FromUnixMicros(s.ColumnInt64(11));
+  p.guardian_ids = SplitIds(s.ColumnText(12));
+  r.municipality_id = s.ColumnText(kMunicipalityColumn);
+  return r;
+}
+
+absl::StatusOr<std::optional<Row>> LoadPupil(Connection& conn,
+                                             absl::string_view id) {
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare(absl::StrCat(kSelect, "WHERE p.id = ?")));
+  s.Bind(1, id);
+  PUMPURS_ASSIGN_OR_RETURN(bool found, s.Step());
+  if (!found) return std::optional<Row>();
+  return std::optional<Row>(ReadRow(s));
+}
+
+auth::Target TargetOfPupil(const Pupil& p, const std::string& municipality_id) {
+  PupilPlace place;
+  place.pupil_id = p.id;
+  place.institution_id = p.institution_id;
+  place.municipality_id = municipality_id;
+  place.guardian_ids = p.guardian_ids;
+  return TargetOf(place);
+}
+
+std::optional<std::string> NullIfEmpty(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+// The institution of a pupil being created or moved: "is required" / "no
+// such institution" (institutions are public, so saying so reveals
+// nothing), else its municipality.
+absl::StatusOr<std::string> CheckInstitution(
+    Connection& conn, Violations& v, const std::string& institution_id) {
+  constexpr char kField[] = "pupil.institution";
+  if (Named(v, kField)) return std::string();
+  if (institution_id.empty()) {
+    v.Add(kField, "is required");
+    return std::string();
+  }
+  PUMPURS_ASSIGN_OR_RETURN(std::optional<std::string> municipality,
+                           MunicipalityOf(conn, institution_id));
+  if (!municipality) {
+    v.Add(kField, "no such institution");
+    return std::string();
+  }
+  return *municipality;
+}
+
+}  // namespace
+
+namespace internal {
+
+absl::Status InsertPupilRow(Connection& conn, const Pupil& p) {
+  const NameKeys keys = KeysFor(p.given_name, p.family_name);
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare("INSERT INTO pupils (id, institution_id, given_name, "
+                   "family_name, sort_key, search_given, search_family, "
+                   "birth_date, grade, vocational_course, class_label, "
+                   "external_id, version, create_time, update_time) VALUES "
+                   "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  s.Bind(1, p.id)
+      .Bind(2, p.institution_id)
+      .Bind(3, p.given_name)
+      .Bind(4, p.family_name)
+      .BindBlob(5, keys.sort_key)
+      .Bind(6, keys.search_given)
+      .Bind(7, keys.search_family)
+      .Bind(8, p.birth_date)
+      .Bind(9, int64_t{p.grade})
+      .Bind(10, int64_t{p.vocational_course})
+      .Bind(11, p.class_label)
+      .BindOptional(12, NullIfEmpty(p.external_id))
+      .Bind(13, p.version)
+      .Bind(14, absl::ToUnixMicros(p.create_time))
+      .Bind(15, absl::ToUnixMicros(p.update_time));
+  return s.Run();
+}
+
+absl::Status UpdatePupilRow(Connection& conn, const Pupil& p) {
+  const NameKeys keys = KeysFor(p.given_name, p.family_name);
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare("UPDATE pupils SET institution_id = ?, given_name = ?, "
+                   "family_name = ?, sort_key = ?, search_given = ?, "
+                   "search_family = ?, birth_date = ?, grade = ?, "
+                   "vocational_course = ?, class_label = ?, external_id = ?, "
+                   "version = ?, update_time = ? WHERE id = ?"));
+  s.Bind(1, p.institution_id)
+      .Bind(2, p.given_name)
+      .Bind(3, p.family_name)
+      .BindBlob(4, keys.sort_key)
+      .Bind(5, keys.search_given)
+      .Bind(6, keys.search_family)
+      .Bind(7, p.birth_date)
+      .Bind(8, int64_t{p.grade})
+      .Bind(9, int64_t{p.vocational_course})
+      .Bind(10, p.class_label)
+      .BindOptional(11, NullIfEmpty(p.external_id))
+      .Bind(12, p.version)
+      .Bind(13, absl::ToUnixMicros(p.update_time))
+      .Bind(14, p.id);
+  return s.Run();
+}
+
+}  // namespace internal
+
+absl::StatusOr<Pupil> GetPupil(Connection& conn, const CallContext& call,
+                               absl::string_view id) {
+  const std::string name = ResourceName(kPupils, id);
+  AuditEvent audit = Event("pupil.read", name, {});
+  PUMPURS_RETURN_IF_ERROR(SignedIn(call, &audit));
+  PUMPURS_ASSIGN_OR_RETURN(std::optional<Row> row, LoadPupil(conn, id));
+  if (!row) return Missing(call, Action::kPupilRead, name, &audit);
+  const auth::Target where = TargetOfPupil(row->pupil, row->municipality_id);
+  audit = Event("pupil.read", name, where);
+  PUMPURS_RETURN_IF_ERROR(
+      internal::Allow(call, Action::kPupilRead, where, &audit));
+  AuditRead(call, std::move(audit));
+  return std::move(row->pupil);
+}
+
+absl::StatusOr<Page<Pupil>> ListPupils(Connection& conn,
+                                       const CallContext& call,
+                                       const PupilFilter& filter,
+                                       const ListRequest& req) {
+  const std::string place = ResourceName(kInstitutions, filter.institution_id);
+  AuditEvent audit = Event("pupil.list", place, {});
+  PUMPURS_RETURN_IF_ERROR(SignedIn(call, &audit));
+  Violations v;
+  if (filter.institution_id.empty()) v.Add("institution", "is required");
+  if (filter.grade && (*filter.grade < 1 || *filter.grade > 12)) {
+    v.Add("grade", "must be 1 to 12");
+  }
+  CheckNamePrefix(v, filter.name_prefix);
+  PUMPURS_RETURN_IF_ERROR(v.ToStatus());
+  PUMPURS_ASSIGN_OR_RETURN(std::optional<std::string> municipality,
+                           MunicipalityOf(conn, filter.institution_id));
+  if (!municipality) return Missing(call, Action::kPupilList, place, &audit);
+  const auth::Target where =
+      InstitutionTarget(filter.institution_id, *municipality);
+  audit = Event("pupil.list", place, where);
+  PUMPURS_RETURN_IF_ERROR(
+      internal::Allow(call, Action::kPupilList, where, &audit));
+
+  const std::optional<std::string> pattern = LikePattern(filter.name_prefix);
+  const std::string query =
+      absl::StrCat("ListPupils|", filter.institution_id, "|",
+                   filter.grade.value_or(0), "|", pattern.value_or(""));
+  PUMPURS_ASSIGN_OR_RETURN(SortPosition after,
+                           DecodeSortPosition(req.page_token, query));
+  PUMPURS_ASSIGN_OR_RETURN(int size, NormalizePageSize(req.page_size));
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare(absl::StrCat(
+          kSelect,
+          "WHERE p.institution_id = ?1 AND (p.sort_key, p.id) > (?2, ?3) "
+          "AND (?4 IS NULL OR p.grade = ?4) "
+          "AND (?5 IS NULL OR p.search_given LIKE ?5 ESCAPE '\\' "
+          "OR p.search_family LIKE ?5 ESCAPE '\\') "
+          "ORDER BY p.sort_key, p.id LIMIT ?6")));
+  s.Bind(1, filter.institution_id)
+      .BindBlob(2, after.sort_key)
+      .Bind(3, after.id)
+      .BindOptional(5, pattern)
+      .Bind(6, int64_t{size} + 1);
+  if (filter.grade) {
+    s.Bind(4, int64_t{*filter.grade});
+  } else {
+    s.BindNull(4);
+  }
+  Page<Pupil> page;
+  SortPosition last;
+  while (true) {
+    PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    if (static_cast<int>(page.items.size()) == size) {
+      page.next_page_token = EncodeSortPosition(query, last);
+      break;
+    }
+    page.items.push_back(ReadRow(s).pupil);
+    last = {s.ColumnText(kSortKeyColumn), page.items.back().id};
+  }
+  AuditRead(call, std::move(audit));
+  return page;
+}
+
+absl::StatusOr<Pupil> CreatePupil(Connection& conn, const CallContext& call,
+                                  const Pupil& pupil,
+                                  absl::string_view request_id,
+                                  Violations input) {
+  const std::string place = ResourceName(kInstitutions, pupil.institution_id);
+  AuditEvent audit = Event("pupil.create", place, {});
+  PUMPURS_RETURN_IF_ERROR(SignedIn(call, &audit));
+  Violations v = std::move(input);
+  CheckRequestId(v, request_id);
+  if (v.empty() && !request_id.empty()) {
+    PUMPURS_ASSIGN_OR_RETURN(
+        std::optional<std::string> earlier,
+        storage::RequestIds::Find(conn, call.caller_id, kCreateMethod,
+                                  request_id));
+    if (earlier) {
+      PUMPURS_ASSIGN_OR_RETURN(
+          std::string id, ParseResourceName(*earlier, kPupils, "request_id"));
+      // The first result, as any read of it: authorized and audited.
+      return GetPupil(conn, call, id);
+    }
+  }
+  Pupil p = pupil;
+  p.id.clear();
+  p.guardian_ids.clear();
+  CheckPupilFields(v, Prefixed("pupil"), p, Today(),
+                   /*external_id_required=*/false);
+  PUMPURS_ASSIGN_OR_RETURN(std::string municipality,
+                           CheckInstitution(conn, v, p.institution_id));
+  PUMPURS_RETURN_IF_ERROR(v.ToStatus());
+  auth::Target where = InstitutionTarget(p.institution_id, municipality);
+  audit = Event("pupil.create", place, where);
+  PUMPURS_RETURN_IF_ERROR(
+      internal::Allow(call, Action::kPupilWrite, where, &audit));
+  PUMPURS_ASSIGN_OR_RETURN(bool taken,
+                           ExternalIdInUse(conn, kPupils, p.external_id, ""));
+  if (taken) return ExternalIdTaken("pupil.external_id");
+
+  p.id = NewId();
+  p.version = 1;
+  p.create_time = p.update_time = absl::Now();
+  PUMPURS_RETURN_IF_ERROR(InsertPupilRow(conn, p));
+  const std::string name = ResourceName(kPupils, p.id);
+  if (!request_id.empty()) {
+    PUMPURS_RETURN_IF_ERROR(storage::RequestIds::Remember(
+        conn, call.caller_id, kCreateMethod, request_id, name, p.create_time));
+  }
+  where.pupil_id = p.id;
+  PUMPURS_RETURN_IF_ERROR(
+      AuditChange(conn, call, Event("pupil.create", name, where)));
+  return p;
+}
+
+absl::StatusOr<Pupil> UpdatePupil(Connection& conn, const CallContext& call,
+                                  absl::string_view id,
+                                  const PupilChanges& changes,
+                                  absl::string_view etag, Violations input) {
+  const std::string name = ResourceName(kPupils, id);
+  AuditEvent audit = Event("pupil.update", name, {});
+  PUMPURS_RETURN_IF_ERROR(SignedIn(call, &audit));
+  PUMPURS_ASSIGN_OR_RETURN(std::optional<Row> row, LoadPupil(conn, id));
+  if (!row) return Missing(call, Action::kPupilWrite, name, &audit);
+  const auth::Target before = TargetOfPupil(row->pupil, row->municipality_id);
+  audit = Event("pupil.update", name, before);
+  PUMPURS_RETURN_IF_ERROR(
+      internal::Allow(call, Action::kPupilWrite, before, &audit));
+  if (!EtagMatches(etag, row->pupil.version)) return EtagMismatchError(name);
+
+  Pupil p = row->pupil;
+  if (changes.given_name) p.given_name = *changes.given_name;
+  if (changes.family_name) p.family_name = *changes.family_name;
+  if (changes.birth_date) p.birth_date = *changes.birth_date;
+  if (changes.grade) p.grade = *changes.grade;
+  if (changes.vocational_course)
+    p.vocational_course = *changes.vocational_course;
+  if (changes.class_label) p.class_label = *changes.class_label;
+  if (changes.institution_id) p.institution_id = *changes.institution_id;
+  if (changes.external_id) p.external_id = *changes.external_id;
+  Violations v = std::move(input);
+  CheckPupilFields(v, Prefixed("pupil"), p, Today(),
+                   /*external_id_required=*/false);
+  std::string municipality = row->municipality_id;
+  const bool moved = p.institution_id != row->pupil.institution_id;
+  if (moved) {
+    PUMPURS_ASSIGN_OR_RETURN(municipality,
+                             CheckInstitution(conn, v, p.institution_id));
+  }
+  PUMPURS_RETURN_IF_ERROR(v.ToStatus());
+  const auth::Target after = TargetOfPupil(p, municipality);
+  if (moved) {
+    // Moving a pupil takes permission where they go as well.
+    audit = Event("pupil.update", name, after);
+    PUMPURS_RETURN_IF_ERROR(
+        internal::Allow(call, Action::kPupilWrite, after, &audit));
+  }
+  PUMPURS_ASSIGN_OR_RETURN(bool taken,
+                           ExternalIdInUse(conn, kPupils, p.external_id, p.id));
+  if (taken) return ExternalIdTaken("pupil.external_id");
+  p.version += 1;
+  p.update_time = absl::Now();
+  PUMPURS_RETURN_IF_ERROR(UpdatePupilRow(conn, p));
+  PUMPURS_RETURN_IF_ERROR(
+      AuditChange(conn, call, Event("pupil.update", name, after)));
+  return p;
+}
+
+absl::Status DeletePupil(Connection& conn, const CallContext& call,
+                         absl::string_view id, absl::string_view etag) {
+  const std::string name = ResourceName(kPupils, id);
+  AuditEvent audit = Event("pupil.delete", name, {});
+  PUMPURS_RETURN_IF_ERROR(SignedIn(call, &audit));
+  PUMPURS_ASSIGN_OR_RETURN(std::optional<Row> row, LoadPupil(conn, id));
+  if (!row) return Missing(call, Action::kPupilWrite, name, &audit);
+  const auth::Target where = TargetOfPupil(row->pupil, row->municipality_id);
+  audit = Event("pupil.delete", name, where);
+  PUMPURS_RETURN_IF_ERROR(
+      internal::Allow(call, Action::kPupilWrite, where, &audit));
+  if (!EtagMatches(etag, row->pupil.version)) return EtagMismatchError(name);
+  for (const char* sql : {"DELETE FROM guardian_pupils WHERE pupil_id = ?",
+                          "DELETE FROM pupils WHERE id = ?"}) {
+    PUMPURS_ASSIGN_OR_RETURN(storage::Statement s, conn.Prepare(sql));
+    s.Bind(1, id);
+    PUMPURS_RETURN_IF_ERROR(s.Run());
+  }
+  return AuditChange(conn, call, std::move(audit));
+}
+
+}  // namespace pumpurs::directory

@@ -1,0 +1,327 @@
+// Staff of the institutions. Access goes through the policy like every
+// other object, but staff records are not pupils' data: nothing here is
+// audited (people.h).
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "server/common/etag.h"
+#include "server/common/ids.h"
+#include "server/common/paging.h"
+#include "server/common/status_macros.h"
+#include "server/common/text.h"
+#include "server/directory/people.h"
+#include "server/directory/people_internal.h"
+#include "server/directory/rows.h"
+#include "server/storage/request_ids.h"
+
+namespace pumpurs::directory {
+namespace {
+
+using auth::Action;
+using internal::ExternalIdInUse;
+using internal::ExternalIdTaken;
+using internal::InstitutionTarget;
+using internal::kInstitutions;
+using internal::kStaff;
+using internal::LikePattern;
+using internal::Missing;
+using internal::MunicipalityOf;
+using internal::Named;
+using internal::SignedIn;
+
+constexpr char kSelect[] =
+    "SELECT s.id, s.institution_id, s.given_name, s.family_name, s.position, "
+    "s.external_id, s.version, s.create_time, s.update_time, "
+    "i.municipality_id, s.sort_key FROM staff s JOIN institutions i ON "
+    "i.id = s.institution_id ";
+constexpr int kMunicipalityColumn = 9;
+constexpr int kSortKeyColumn = 10;
+constexpr char kCreateMethod[] = "CreateStaffMember";
+constexpr char kInstitutionField[] = "staff_member.institution";
+
+struct Row {
+  StaffMember staff;
+  std::string municipality_id;
+};
+
+Row ReadRow(const storage::Statement& s) {
+  Row r;
+  StaffMember& m = r.staff;
+  m.id = s.ColumnText(0);
+  m.institution_id = s.ColumnText(1);
+  m.given_name = s.ColumnText(2);
+  m.family_name = s.ColumnText(3);
+  m.position = static_cast<StaffPosition>(s.ColumnInt64(4));
+  m.external_id = s.ColumnText(5);
+  m.version = s.ColumnInt64(6);
+  m.create_time = absl::FromUnixMicros(s.ColumnInt64(7));
+  m.update_time = absl::FromUnixMicros(s.ColumnInt64(8));
+  r.municipality_id = s.ColumnText(kMunicipalityColumn);
+  return r;
+}
+
+absl::StatusOr<std::optional<Row>> LoadStaff(Connection& conn,
+                                             absl::string_view id) {
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare(absl::StrCat(kSelect, "WHERE s.id = ?")));
+  s.Bind(1, id);
+  PUMPURS_ASSIGN_OR_RETURN(bool found, s.Step());
+  if (!found) return std::optional<Row>();
+  return std::optional<Row>(ReadRow(s));
+}
+
+std::optional<std::string> NullIfEmpty(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+absl::StatusOr<std::string> CheckInstitution(
+    Connection& conn, Violations& v, const std::string& institution_id) {
+  if (Named(v, kInstitutionField)) return std::string();
+  if (institution_id.empty()) {
+    v.Add(kInstitutionField, "is required");
+    return std::string();
+  }
+  PUMPURS_ASSIGN_OR_RETURN(std::optional<std::string> municipality,
+                           MunicipalityOf(conn, institution_id));
+  if (!municipality) {
+    v.Add(kInstitutionField, "no such institution");
+    return std::string();
+  }
+  return *municipality;
+}
+
+}  // namespace
+
+namespace internal {
+
+absl::Status InsertStaffRow(Connection& conn, const StaffMember& m) {
+  const NameKeys keys = KeysFor(m.given_name, m.family_name);
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare("INSERT INTO staff (id, institution_id, given_name, "
+                   "family_name, sort_key, search_given, search_family, "
+                   "position, external_id, version, create_time, "
+                   "update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  s.Bind(1, m.id)
+      .Bind(2, m.institution_id)
+      .Bind(3, m.given_name)
+      .Bind(4, m.family_name)
+      .BindBlob(5, keys.sort_key)
+      .Bind(6, keys.search_given)
+      .Bind(7, keys.search_family)
+      .Bind(8, static_cast<int64_t>(m.position))
+      .BindOptional(9, NullIfEmpty(m.external_id))
+      .Bind(10, m.version)
+      .Bind(11, absl::ToUnixMicros(m.create_time))
+      .Bind(12, absl::ToUnixMicros(m.update_time));
+  return s.Run();
+}
+
+absl::Status UpdateStaffRow(Connection& conn, const StaffMember& m) {
+  const NameKeys keys = KeysFor(m.given_name, m.family_name);
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare("UPDATE staff SET institution_id = ?, given_name = ?, "
+                   "family_name = ?, sort_key = ?, search_given = ?, "
+                   "search_family = ?, position = ?, external_id = ?, "
+                   "version = ?, update_time = ? WHERE id = ?"));
+  s.Bind(1, m.institution_id)
+      .Bind(2, m.given_name)
+      .Bind(3, m.family_name)
+      .BindBlob(4, keys.sort_key)
+      .Bind(5, keys.search_given)
+      .Bind(6, keys.search_family)
+      .Bind(7, static_cast<int64_t>(m.position))
+      .BindOptional(8, NullIfEmpty(m.external_id))
+      .Bind(9, m.version)
+      .Bind(10, absl::ToUnixMicros(m.update_time))
+      .Bind(11, m.id);
+  return s.Run();
+}
+
+}  // namespace internal
+
+absl::StatusOr<StaffMember> GetStaffMember(Connection& conn,
+                                           const CallContext& call,
+                                           absl::string_view id) {
+  PUMPURS_RETURN_IF_ERROR(SignedIn(call, nullptr));
+  const std::string name = ResourceName(kStaff, id);
+  PUMPURS_ASSIGN_OR_RETURN(std::optional<Row> row, LoadStaff(conn, id));
+  if (!row) return Missing(call, Action::kStaffRead, name, nullptr);
+  PUMPURS_RETURN_IF_ERROR(internal::Allow(
+      call, Action::kStaffRead,
+      InstitutionTarget(row->staff.institution_id, row->municipality_id),
+      nullptr));
+  return std::move(row->staff);
+}
+
+absl::StatusOr<Page<StaffMember>> ListStaffMembers(Connection& conn,
+                                                   const CallContext& call,
+                                                   const StaffFilter& filter,
+                                                   const ListRequest& req) {
+  PUMPURS_RETURN_IF_ERROR(SignedIn(call, nullptr));
+  Violations v;
+  if (filter.institution_id.empty()) v.Add("institution", "is required");
+  if (filter.position && !KnownPosition(*filter.position)) {
+    v.Add("position", "must be a known staff position");
+  }
+  internal::CheckNamePrefix(v, filter.name_prefix);
+  PUMPURS_RETURN_IF_ERROR(v.ToStatus());
+  PUMPURS_ASSIGN_OR_RETURN(std::optional<std::string> municipality,
+                           MunicipalityOf(conn, filter.institution_id));
+  if (!municipality) {
+    return Missing(call, Action::kStaffRead,
+                   ResourceName(kInstitutions, filter.institution_id), nullptr);
+  }
+  PUMPURS_RETURN_IF_ERROR(internal::Allow(
+      call, Action::kStaffRead,
+      InstitutionTarget(filter.institution_id, *municipality), nullptr));
+
+  const std::optional<std::string> pattern = LikePattern(filter.name_prefix);
+  const int position = filter.position ? static_cast<int>(*filter.position) : 0;
+  const std::string query =
+      absl::StrCat("ListStaffMembers|", filter.institution_id, "|", position,
+                   "|", pattern.value_or(""));
+  PUMPURS_ASSIGN_OR_RETURN(SortPosition after,
+                           DecodeSortPosition(req.page_token, query));
+  PUMPURS_ASSIGN_OR_RETURN(int size, NormalizePageSize(req.page_size));
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare(absl::StrCat(
+          kSelect,
+          "WHERE s.institution_id = ?1 AND (s.sort_key, s.id) > (?2, ?3) "
+          "AND (?4 IS NULL OR s.position = ?4) "
+          "AND (?5 IS NULL OR s.search_given LIKE ?5 ESCAPE '\\' "
+          "OR s.search_family LIKE ?5 ESCAPE '\\') "
+          "ORDER BY s.sort_key, s.id LIMIT ?6")));
+  s.Bind(1, filter.institution_id)
+      .BindBlob(2, after.sort_key)
+      .Bind(3, after.id)
+      .BindOptional(5, pattern)
+      .Bind(6, int64_t{size} + 1);
+  if (filter.position) {
+    s.Bind(4, int64_t{position});
+  } else {
+    s.BindNull(4);
+  }
+  Page<StaffMember> page;
+  SortPosition last;
+  while (true) {
+    PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    if (static_cast<int>(page.items.size()) == size) {
+      page.next_page_token = EncodeSortPosition(query, last);
+      break;
+    }
+    page.items.push_back(ReadRow(s).staff);
+    last = {s.ColumnText(kSortKeyColumn), page.items.back().id};
+  }
+  return page;
+}
+
+absl::StatusOr<StaffMember> CreateStaffMember(Connection& conn,
+                                              const CallContext& call,
+                                              const StaffMember& staff,
+                                              absl::string_view request_id,
+                                              Violations input) {
+  PUMPURS_RETURN_IF_ERROR(SignedIn(call, nullptr));
+  Violations v = std::move(input);
+  CheckRequestId(v, request_id);
+  if (v.empty() && !request_id.empty()) {
+    PUMPURS_ASSIGN_OR_RETURN(
+        std::optional<std::string> earlier,
+        storage::RequestIds::Find(conn, call.caller_id, kCreateMethod,
+                                  request_id));
+    if (earlier) {
+      PUMPURS_ASSIGN_OR_RETURN(
+          std::string id, ParseResourceName(*earlier, kStaff, "request_id"));
+      return GetStaffMember(conn, call, id);
+    }
+  }
+  StaffMember m = staff;
+  m.id.clear();
+  CheckStaffFields(v, Prefixed("staff_member"), m,
+                   /*external_id_required=*/false);
+  PUMPURS_ASSIGN_OR_RETURN(std::string municipality,
+                           CheckInstitution(conn, v, m.institution_id));
+  PUMPURS_RETURN_IF_ERROR(v.ToStatus());
+  PUMPURS_RETURN_IF_ERROR(internal::Allow(
+      call, Action::kStaffWrite,
+      InstitutionTarget(m.institution_id, municipality), nullptr));
+  PUMPURS_ASSIGN_OR_RETURN(bool taken,
+                           ExternalIdInUse(conn, kStaff, m.external_id, ""));
+  if (taken) return ExternalIdTaken("staff_member.external_id");
+  m.id = NewId();
+  m.version = 1;
+  m.create_time = m.update_time = absl::Now();
+  PUMPURS_RETURN_IF_ERROR(internal::InsertStaffRow(conn, m));
+  if (!request_id.empty()) {
+    PUMPURS_RETURN_IF_ERROR(storage::RequestIds::Remember(
+        conn, call.caller_id, kCreateMethod, request_id,
+        ResourceName(kStaff, m.id), m.create_time));
+  }
+  return m;
+}
+
+absl::StatusOr<StaffMember> UpdateStaffMember(
+    Connection& conn, const CallContext& call, absl::string_view id,
+    const StaffChanges& changes, absl::string_view etag, Violations input) {
+  PUMPURS_RETURN_IF_ERROR(SignedIn(call, nullptr));
+  const std::string name = ResourceName(kStaff, id);
+  PUMPURS_ASSIGN_OR_RETURN(std::optional<Row> row, LoadStaff(conn, id));
+  if (!row) return Missing(call, Action::kStaffWrite, name, nullptr);
+  PUMPURS_RETURN_IF_ERROR(internal::Allow(
+      call, Action::kStaffWrite,
+      InstitutionTarget(row->staff.institution_id, row->municipality_id),
+      nullptr));
+  if (!EtagMatches(etag, row->staff.version)) return EtagMismatchError(name);
+  StaffMember m = row->staff;
+  if (changes.given_name) m.given_name = *changes.given_name;
+  if (changes.family_name) m.family_name = *changes.family_name;
+  if (changes.position) m.position = *changes.position;
+  if (changes.institution_id) m.institution_id = *changes.institution_id;
+  if (changes.external_id) m.external_id = *changes.external_id;
+  Violations v = std::move(input);
+  CheckStaffFields(v, Prefixed("staff_member"), m,
+                   /*external_id_required=*/false);
+  const bool moved = m.institution_id != row->staff.institution_id;
+  std::string municipality = row->municipality_id;
+  if (moved) {
+    PUMPURS_ASSIGN_OR_RETURN(municipality,
+                             CheckInstitution(conn, v, m.institution_id));
+  }
+  PUMPURS_RETURN_IF_ERROR(v.ToStatus());
+  if (moved) {
+    PUMPURS_RETURN_IF_ERROR(internal::Allow(
+        call, Action::kStaffWrite,
+        InstitutionTarget(m.institution_id, municipality), nullptr));
+  }
+  PUMPURS_ASSIGN_OR_RETURN(bool taken,
+                           ExternalIdInUse(conn, kStaff, m.external_id, m.id));
+  if (taken) return ExternalIdTaken("staff_member.external_id");
+  m.version += 1;
+  m.update_time = absl::Now();
+  PUMPURS_RETURN_IF_ERROR(internal::UpdateStaffRow(conn, m));
+  return m;
+}
+
+absl::Status DeleteStaffMember(Connection& conn, const CallContext& call,
+                               absl::string_view id, absl::string_view etag) {
+  PUMPURS_RETURN_IF_ERROR(SignedIn(call, nullptr));
+  const std::string name = ResourceName(kStaff, id);
+  PUMPURS_ASSIGN_OR_RETURN(std::optional<Row> row, LoadStaff(conn, id));
+  if (!row) return Missing(call, Action::kStaffWrite, name, nullptr);
+  PUMPURS_RETURN_IF_ERROR(internal::Allow(
+      call, Action::kStaffWrite,
+      InstitutionTarget(row->staff.institution_id, row->municipality_id),
+      nullptr));
+  if (!EtagMatches(etag, row->staff.version)) return EtagMismatchError(name);
+  PUMPURS_ASSIGN_OR_RETURN(storage::Statement s,
+                           conn.Prepare("DELETE FROM staff WHERE id = ?"));
+  s.Bind(1, id);
+  return s.Run();
+}
+
+}  // namespace pumpurs::directory
