@@ -14,6 +14,10 @@
 // the tool signs in (AuthService.Login, --username/--password, by default
 // the demo administrator of a server started with --demo) and every call,
 // Ping included, carries "authorization: Bearer <access token>".
+//
+// search_articles and recommend_measures read the knowledge base the server
+// has; for a large one, fill the database with pumpurs-kb-generate first
+// (BENCHMARKS.md, "Knowledge base").
 
 #include <grpcpp/grpcpp.h>
 #include <sys/resource.h>
@@ -50,12 +54,14 @@
 #include "absl/time/time.h"
 #include "pumpurs/v1/auth.grpc.pb.h"
 #include "pumpurs/v1/directory.grpc.pb.h"
+#include "pumpurs/v1/knowledge_base.grpc.pb.h"
 #include "pumpurs/v1/system.grpc.pb.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051",
           "host:port of the server; loopback hosts only");
 ABSL_FLAG(std::string, rpc, "ping",
-          "ping | get_institution | list_institutions | create_municipality");
+          "ping | get_institution | list_institutions | create_municipality "
+          "| search_articles | recommend_measures");
 ABSL_FLAG(std::string, username, "admin",
           "signs in as this national administrator before the run");
 ABSL_FLAG(std::string, password, "demo-parole-2026",
@@ -132,7 +138,9 @@ enum class Rpc {
   kPing,
   kGetInstitution,
   kListInstitutions,
-  kCreateMunicipality
+  kCreateMunicipality,
+  kSearchArticles,
+  kRecommendMeasures
 };
 
 const char* RpcName(Rpc rpc) {
@@ -145,13 +153,18 @@ const char* RpcName(Rpc rpc) {
       return "list_institutions";
     case Rpc::kCreateMunicipality:
       return "create_municipality";
+    case Rpc::kSearchArticles:
+      return "search_articles";
+    case Rpc::kRecommendMeasures:
+      return "recommend_measures";
   }
   return "?";
 }
 
 std::optional<Rpc> ParseRpc(absl::string_view name) {
   for (Rpc rpc : {Rpc::kPing, Rpc::kGetInstitution, Rpc::kListInstitutions,
-                  Rpc::kCreateMunicipality}) {
+                  Rpc::kCreateMunicipality, Rpc::kSearchArticles,
+                  Rpc::kRecommendMeasures}) {
     if (name == RpcName(rpc)) return rpc;
   }
   return std::nullopt;
@@ -549,10 +562,71 @@ class CreateMunicipalitySlot : public Slot {
   v1::Municipality response_;
 };
 
+// Knowledge-base search: each call takes the next query of a fixed mix of
+// what coordinators, parents and pupils type (whole words, inflected forms,
+// diacritic-free spellings, prefixes, two-word queries), first page of 20.
+constexpr const char* kSearchQueries[] = {
+    "kavējumi",           "psihologs",        "mācīšanās grūtības",
+    "kavejumi",           "ģimene konflikts", "skolotāja konsultācija",
+    "motivācija",         "psihol",           "vardarbība",
+    "transports",         "mentors",          "absences",
+    "sociālais pedagogs", "ēdināšana",        "vecāki ārzemēs",
+    "atbalsts",
+};
+constexpr int kSearchQueryCount =
+    sizeof(kSearchQueries) / sizeof(kSearchQueries[0]);
+
+class SearchArticlesSlot : public Slot {
+ public:
+  SearchArticlesSlot(v1::KnowledgeBaseService::Stub* stub, int first)
+      : stub_(stub), next_(first) {}
+
+ private:
+  void Issue(grpc::ClientContext* ctx, Done done) override {
+    request_.set_query(kSearchQueries[next_++ % kSearchQueryCount]);
+    stub_->async()->SearchArticles(ctx, &request_, &response_, std::move(done));
+  }
+  v1::KnowledgeBaseService::Stub* stub_;
+  int next_;
+  v1::SearchArticlesRequest request_;
+  v1::SearchArticlesResponse response_;
+};
+
+// Recommendations for a pupil with three risks of the seed taxonomy.
+class RecommendMeasuresSlot : public Slot {
+ public:
+  explicit RecommendMeasuresSlot(v1::KnowledgeBaseService::Stub* stub)
+      : stub_(stub) {
+    const std::pair<const char*, v1::Severity> risks[] = {
+        {"riskFactors/unjustified-absences", v1::SEVERITY_HIGH},
+        {"riskFactors/learning-difficulties", v1::SEVERITY_MEDIUM},
+        {"riskFactors/family-conflict", v1::SEVERITY_LOW},
+    };
+    for (const auto& [name, severity] : risks) {
+      v1::AssessedRisk* r = request_.add_risks();
+      r->set_risk_factor(name);
+      r->set_severity(severity);
+    }
+    request_.set_grade(8);
+    request_.set_institution_kind(
+        v1::INSTITUTION_KIND_MUNICIPAL_GENERAL_SCHOOL);
+  }
+
+ private:
+  void Issue(grpc::ClientContext* ctx, Done done) override {
+    stub_->async()->RecommendMeasures(ctx, &request_, &response_,
+                                      std::move(done));
+  }
+  v1::KnowledgeBaseService::Stub* stub_;
+  v1::RecommendMeasuresRequest request_;
+  v1::RecommendMeasuresResponse response_;
+};
+
 struct Connections {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   std::vector<std::unique_ptr<v1::SystemService::Stub>> system;
   std::vector<std::unique_ptr<v1::DirectoryService::Stub>> directory;
+  std::vector<std::unique_ptr<v1::KnowledgeBaseService::Stub>> kb;
 };
 
 absl::StatusOr<Connections> Connect(const std::string& target, int count) {
@@ -571,6 +645,7 @@ absl::StatusOr<Connections> Connect(const std::string& target, int count) {
     }
     c.system.push_back(v1::SystemService::NewStub(channel));
     c.directory.push_back(v1::DirectoryService::NewStub(channel));
+    c.kb.push_back(v1::KnowledgeBaseService::NewStub(channel));
     c.channels.push_back(std::move(channel));
   }
   return c;
@@ -599,7 +674,10 @@ absl::StatusOr<Fixture> Prepare(Rpc rpc, v1::DirectoryService::Stub& dir) {
   absl::BitGen gen;
   const std::string run_tag =
       absl::StrFormat("%08x", absl::Uniform<uint32_t>(gen));
-  if (rpc == Rpc::kPing) return f;
+  if (rpc == Rpc::kPing || rpc == Rpc::kSearchArticles ||
+      rpc == Rpc::kRecommendMeasures) {
+    return f;  // the knowledge base is read as it is (pumpurs-kb-generate)
+  }
 
   // The first claimed block's probe municipality is also the one the
   // institutions go into.
@@ -698,6 +776,14 @@ Result RunPhase(Rpc rpc, Connections& conn, const Fixture& fixture,
       case Rpc::kCreateMunicipality:
         slots.push_back(std::make_unique<CreateMunicipalitySlot>(
             conn.directory[c].get(), fixture.codes.get()));
+        break;
+      case Rpc::kSearchArticles:
+        slots.push_back(
+            std::make_unique<SearchArticlesSlot>(conn.kb[c].get(), i));
+        break;
+      case Rpc::kRecommendMeasures:
+        slots.push_back(
+            std::make_unique<RecommendMeasuresSlot>(conn.kb[c].get()));
         break;
     }
   }

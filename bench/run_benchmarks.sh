@@ -20,6 +20,10 @@
 #   BENCH_DIR    where the temporary database goes (default $TMPDIR or /tmp)
 #   BUILD_DIR    default build
 #   JSON_OUT     if set, the JSON lines of every run are also written here
+#   MAX_OTHER_CPU  if set (e.g. 0.1), a load run during which other
+#                processes used more cores than this is discarded and run
+#                again after a pause, up to RETRIES (default 4) times; for
+#                shared machines
 #   KEEP=1       keep the temporary directory (database, server log)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -111,10 +115,25 @@ for ((rep = 1; rep <= REPEATS; rep++)); do
   for c in $CONCURRENCY; do
     for rpc in $RPCS; do
       echo "== load: $rpc, concurrency $c, run $rep/$REPEATS"
-      out="$("$load_bin" --target "$target" --rpc "$rpc" --concurrency "$c" \
-        --duration "$DURATION" --warmup "$WARMUP" --server_pid "$server_pid" \
-        --json)"
-      grep -v '^{' <<<"$out"
+      for ((attempt = 1; ; attempt++)); do
+        out="$("$load_bin" --target "$target" --rpc "$rpc" \
+          --concurrency "$c" --duration "$DURATION" --warmup "$WARMUP" \
+          --server_pid "$server_pid" --json)"
+        grep -v '^{' <<<"$out"
+        [[ -n "${MAX_OTHER_CPU:-}" ]] || break
+        other="$(grep '^{' <<<"$out" | grep -o '"others_cpu_cores":[0-9.]*' |
+          cut -d: -f2 | sort -g | tail -n1)"
+        if awk -v o="${other:-0}" -v m="$MAX_OTHER_CPU" 'BEGIN {exit !(o > m)}'; then
+          if ((attempt > ${RETRIES:-4})); then
+            echo "bench: still disturbed (other processes used $other cores); keeping it"
+            break
+          fi
+          echo "bench: disturbed (other processes used $other cores); again in 20 s"
+          sleep 20
+          continue
+        fi
+        break
+      done
       grep '^{' <<<"$out" | sed "s/^{/{\"kind\":\"load\",\"repeat\":$rep,/" \
         >>"$results"
       echo

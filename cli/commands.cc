@@ -7,6 +7,15 @@ ABSL_FLAG(std::string, institution, "",
           "pupils, staff, import, audit: the institution (institutions/ID or "
           "ID)");
 
+ABSL_FLAG(std::string, locale, "",
+          "kb: the language, lv or en (search: which texts; recommend: of "
+          "the explanations)");
+ABSL_FLAG(std::string, audience, "",
+          "kb: only articles for this audience: staff, parents or pupils");
+ABSL_FLAG(std::string, risk, "",
+          "kb recommend: the risks, CODE:SEVERITY,... (severity low, medium "
+          "or high)");
+
 namespace pumpurs::cli {
 
 Command AuditCommand();      // cli/audit_commands.cc
@@ -18,13 +27,14 @@ Command PupilsCommand();     // cli/people_commands.cc
 Command GuardiansCommand();  // cli/people_commands.cc
 Command StaffCommand();      // cli/people_commands.cc
 Command ImportCommand();     // cli/people_commands.cc
+Command KbCommand();         // cli/kb_commands.cc
 
 // Each group adds its commands here.
 const std::vector<Command>& MoreCommands() {
   static const auto* commands = new std::vector<Command>{
-      AuditCommand(),     LoginCommand(),    LogoutCommand(),
-      WhoAmICommand(),    AccountsCommand(), PupilsCommand(),
-      GuardiansCommand(), StaffCommand(),    ImportCommand(),
+      AuditCommand(),    LoginCommand(),  LogoutCommand(),    WhoAmICommand(),
+      AccountsCommand(), PupilsCommand(), GuardiansCommand(), StaffCommand(),
+      ImportCommand(),   KbCommand(),  // kb search/recommend: RunKbSearch
       // --- add command groups above this line ---
   };
   return *commands;

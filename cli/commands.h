@@ -18,6 +18,10 @@
 // ABSL_DECLARE_FLAG where needed).
 // --institution: "institutions/ID" or ID.
 ABSL_DECLARE_FLAG(std::string, institution);
+// --locale, --audience, --risk: the knowledge-base commands (kb ...).
+ABSL_DECLARE_FLAG(std::string, locale);
+ABSL_DECLARE_FLAG(std::string, audience);
+ABSL_DECLARE_FLAG(std::string, risk);
 
 namespace pumpurs::cli {
 

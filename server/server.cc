@@ -14,10 +14,12 @@
 #include "server/common/log.h"
 #include "server/common/version.h"
 #include "server/demo/demo_data.h"
+#include "server/knowledge/seed_loader.h"
 #include "server/rpc/audit_service.h"
 #include "server/rpc/auth_service.h"
 #include "server/rpc/call_log.h"
 #include "server/rpc/directory_service.h"
+#include "server/rpc/knowledge_service.h"
 #include "server/rpc/system_service.h"
 
 namespace pumpurs {
@@ -100,6 +102,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       storage::Database::Open(db_options);
   if (!db.ok()) return db.status();
   server->db_ = *std::move(db);
+  // The knowledge base shipped with the release, into every database.
+  if (absl::StatusOr<knowledge::SeedCounts> seeded =
+          knowledge::LoadEmbeddedSeed(*server->db_);
+      !seeded.ok()) {
+    return seeded.status();
+  }
   if (options.demo) {
     if (absl::Status s = demo::SeedIfEmpty(*server->db_); !s.ok()) return s;
   }
@@ -127,6 +135,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->services_.push_back(std::make_unique<rpc::AuthService>(*server->db_));
   server->services_.push_back(
       std::make_unique<rpc::AuditService>(*server->db_));
+  server->services_.push_back(
+      std::make_unique<rpc::KnowledgeBaseService>(*server->db_));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -13,6 +13,7 @@
 #include "pumpurs/v1/audit.grpc.pb.h"
 #include "pumpurs/v1/auth.grpc.pb.h"
 #include "pumpurs/v1/directory.grpc.pb.h"
+#include "pumpurs/v1/knowledge_base.grpc.pb.h"
 #include "pumpurs/v1/system.grpc.pb.h"
 #include "server/common/error.h"
 
@@ -89,6 +90,7 @@ class Client::Impl {
         directory_(v1::DirectoryService::NewStub(channel_)),
         auth_(v1::AuthService::NewStub(channel_)),
         audit_(v1::AuditService::NewStub(channel_)),
+        kb_(v1::KnowledgeBaseService::NewStub(channel_)),
         health_(grpc::health::v1::Health::NewStub(channel_)) {}
 
   const ClientOptions& options() const { return options_; }
@@ -96,6 +98,7 @@ class Client::Impl {
   v1::DirectoryService::Stub& directory() const { return *directory_; }
   v1::AuthService::Stub& auth() const { return *auth_; }
   v1::AuditService::Stub& audit() const { return *audit_; }
+  v1::KnowledgeBaseService::Stub& kb() const { return *kb_; }
   grpc::health::v1::Health::Stub& health() const { return *health_; }
 
   // Sets the deadline and metadata every call gets (for streaming calls).
@@ -144,6 +147,7 @@ class Client::Impl {
   const std::unique_ptr<v1::DirectoryService::Stub> directory_;
   const std::unique_ptr<v1::AuthService::Stub> auth_;
   const std::unique_ptr<v1::AuditService::Stub> audit_;
+  const std::unique_ptr<v1::KnowledgeBaseService::Stub> kb_;
   const std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 
@@ -670,5 +674,165 @@ absl::Status Client::ForEachPupilAccess(
 }
 
 // --- AuditService (add above this line) ---
+
+// --- KnowledgeBaseService ---
+
+absl::StatusOr<v1::ListRiskFactorsResponse> Client::ListRiskFactors(
+    const v1::ListRiskFactorsRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::KnowledgeBaseService::Stub::ListRiskFactors,
+                      impl_->kb(), request, options);
+}
+
+absl::StatusOr<v1::ListMeasureTypesResponse> Client::ListMeasureTypes(
+    const v1::ListMeasureTypesRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::KnowledgeBaseService::Stub::ListMeasureTypes,
+                      impl_->kb(), request, options);
+}
+
+absl::Status Client::ForEachRiskFactor(
+    const v1::ListRiskFactorsRequest& request,
+    const std::function<bool(const v1::RiskFactor&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListRiskFactorsRequest& r) {
+        return ListRiskFactors(r, options);
+      },
+      [](const v1::ListRiskFactorsResponse& page) -> const auto& {
+        return page.risk_factors();
+      },
+      fn);
+}
+
+absl::Status Client::ForEachMeasureType(
+    const v1::ListMeasureTypesRequest& request,
+    const std::function<bool(const v1::MeasureType&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListMeasureTypesRequest& r) {
+        return ListMeasureTypes(r, options);
+      },
+      [](const v1::ListMeasureTypesResponse& page) -> const auto& {
+        return page.measure_types();
+      },
+      fn);
+}
+
+absl::StatusOr<v1::RiskFactor> Client::GetRiskFactor(
+    absl::string_view name, const CallOptions& options) const {
+  v1::GetRiskFactorRequest request;
+  request.set_name(std::string(name));
+  return impl_->Unary(&v1::KnowledgeBaseService::Stub::GetRiskFactor,
+                      impl_->kb(), request, options);
+}
+
+absl::StatusOr<v1::MeasureType> Client::GetMeasureType(
+    absl::string_view name, const CallOptions& options) const {
+  v1::GetMeasureTypeRequest request;
+  request.set_name(std::string(name));
+  return impl_->Unary(&v1::KnowledgeBaseService::Stub::GetMeasureType,
+                      impl_->kb(), request, options);
+}
+
+absl::StatusOr<v1::Article> Client::GetArticle(
+    absl::string_view name, const CallOptions& options) const {
+  v1::GetArticleRequest request;
+  request.set_name(std::string(name));
+  return impl_->Unary(&v1::KnowledgeBaseService::Stub::GetArticle, impl_->kb(),
+                      request, options);
+}
+
+absl::StatusOr<v1::ListArticlesResponse> Client::ListArticles(
+    const v1::ListArticlesRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::KnowledgeBaseService::Stub::ListArticles,
+                      impl_->kb(), request, options);
+}
+
+absl::Status Client::ForEachArticle(
+    const v1::ListArticlesRequest& request,
+    const std::function<bool(const v1::Article&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListArticlesRequest& r) {
+        return ListArticles(r, options);
+      },
+      [](const v1::ListArticlesResponse& page) -> const auto& {
+        return page.articles();
+      },
+      fn);
+}
+
+absl::StatusOr<v1::Article> Client::CreateArticle(
+    const v1::CreateArticleRequest& request, const CallOptions& options) const {
+  if (!request.request_id().empty()) {
+    return impl_->Unary(&v1::KnowledgeBaseService::Stub::CreateArticle,
+                        impl_->kb(), request, options);
+  }
+  v1::CreateArticleRequest with_id = request;
+  with_id.set_request_id(internal::NewRequestId());
+  return impl_->Unary(&v1::KnowledgeBaseService::Stub::CreateArticle,
+                      impl_->kb(), with_id, options);
+}
+
+absl::StatusOr<v1::Article> Client::UpdateArticle(
+    const v1::UpdateArticleRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::KnowledgeBaseService::Stub::UpdateArticle,
+                      impl_->kb(), request, options);
+}
+
+absl::StatusOr<v1::Article> Client::PublishArticle(
+    absl::string_view name, absl::string_view etag,
+    const CallOptions& options) const {
+  v1::PublishArticleRequest request;
+  request.set_name(std::string(name));
+  request.set_etag(std::string(etag));
+  return impl_->Unary(&v1::KnowledgeBaseService::Stub::PublishArticle,
+                      impl_->kb(), request, options);
+}
+
+absl::StatusOr<v1::Article> Client::ArchiveArticle(
+    absl::string_view name, absl::string_view etag,
+    const CallOptions& options) const {
+  v1::ArchiveArticleRequest request;
+  request.set_name(std::string(name));
+  request.set_etag(std::string(etag));
+  return impl_->Unary(&v1::KnowledgeBaseService::Stub::ArchiveArticle,
+                      impl_->kb(), request, options);
+}
+
+absl::StatusOr<v1::ArticleRevision> Client::GetArticleRevision(
+    absl::string_view name, const CallOptions& options) const {
+  v1::GetArticleRevisionRequest request;
+  request.set_name(std::string(name));
+  return impl_->Unary(&v1::KnowledgeBaseService::Stub::GetArticleRevision,
+                      impl_->kb(), request, options);
+}
+
+absl::StatusOr<v1::ListArticleRevisionsResponse> Client::ListArticleRevisions(
+    const v1::ListArticleRevisionsRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::KnowledgeBaseService::Stub::ListArticleRevisions,
+                      impl_->kb(), request, options);
+}
+
+absl::StatusOr<v1::SearchArticlesResponse> Client::SearchArticles(
+    const v1::SearchArticlesRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::KnowledgeBaseService::Stub::SearchArticles,
+                      impl_->kb(), request, options);
+}
+
+absl::StatusOr<v1::RecommendMeasuresResponse> Client::RecommendMeasures(
+    const v1::RecommendMeasuresRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::KnowledgeBaseService::Stub::RecommendMeasures,
+                      impl_->kb(), request, options);
+}
+
+// --- KnowledgeBaseService (add above this line) ---
 
 }  // namespace pumpurs::client

@@ -97,6 +97,13 @@ const std::vector<Rule>& Table() {
       // An institution head creates the accounts of their own staff.
       {A::kStaffAccountCreate, R::kInstitutionHead, L::kSameInstitution},
       {A::kStaffAccountCreate, R::kNationalAdministrator, L::kAnywhere},
+
+      // The knowledge base (taxonomy and parent/pupil articles are public
+      // and need no rule): methodologists and the national administrator
+      // write; any signed-in account reads staff articles.
+      {A::kKnowledgeWrite, R::kMethodologist, L::kAnywhere},
+      {A::kKnowledgeWrite, R::kNationalAdministrator, L::kAnywhere},
+      {A::kStaffArticleRead, R::kUnspecified, L::kAnywhere},
   };
   return *rules;
 }
@@ -171,14 +178,18 @@ absl::string_view ApiScopeFor(Action action) {
     case A::kAccountWrite:
     case A::kStaffAccountCreate:
       return "accounts.admin";
+    case A::kKnowledgeWrite:
+      return "knowledge.write";
+    case A::kStaffArticleRead:
+      return "knowledge.read";
   }
   return "";
 }
 
 const std::vector<std::string>& KnownApiScopes() {
   static const auto* scopes = new std::vector<std::string>{
-      "accounts.admin", "audit.read", "directory.import", "directory.read",
-      "directory.write"};
+      "accounts.admin",  "audit.read",     "directory.import", "directory.read",
+      "directory.write", "knowledge.read", "knowledge.write"};
   return *scopes;
 }
 

@@ -36,6 +36,8 @@ enum class Action {
   kStaffAccountCreate,  // a user account whose roles are all staff roles
                         // (coordinator, plan preparer, measure provider)
                         // of one institution
+  kKnowledgeWrite,      // write knowledge-base articles; read their drafts
+  kStaffArticleRead,    // read published staff-audience articles
 };
 
 // How a rule relates the caller's role scope to the object.

@@ -2,19 +2,15 @@
 // A guardian record sits wherever its pupils sit: access is decided per
 // linked pupil (people.h).
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "server/common/etag.h"
 #include "server/common/ids.h"
-#include "server/common/paging.h"
 #include "server/common/status_macros.h"
 #include "server/common/text.h"
 #include "server/directory/people.h"
 #include "server/directory/people_internal.h"
 #include "server/directory/rows.h"
-#include "server/storage/request_ids.h"
 
 namespace pumpurs::directory {
 namespace {
@@ -25,17 +21,16 @@ using internal::AuditRead;
 using internal::Event;
 using internal::ExternalIdInUse;
 using internal::ExternalIdTaken;
-using internal::InstitutionTarget;
 using internal::kGuardians;
 using internal::kInstitutions;
 using internal::kPupils;
 using internal::LikePattern;
 using internal::Missing;
-using internal::MunicipalityOf;
 using internal::Named;
 using internal::PupilPlace;
 using internal::PupilPlaces;
 using internal::SignedIn;
+using internal::SortedUnique;
 using internal::SplitIds;
 using internal::TargetOf;
 
@@ -60,20 +55,21 @@ Guardian ReadRow(const storage::Statement& s) {
   return g;
 }
 
-absl::StatusOr<std::optional<Guardian>> LoadGuardian(Connection& conn,
-                                                     absl::string_view id) {
+// The stored guardian a call about `id` acts on. The caller must be signed
+// in and the record exist (Missing for `action` otherwise); refusals are
+// audited as `verb`. Access to the record itself is the caller's to check:
+// it depends on the guardian's pupils.
+absl::StatusOr<Guardian> LoadSignedIn(Connection& conn, const CallContext& call,
+                                      absl::string_view id, Action action,
+                                      absl::string_view verb) {
+  const std::string name = ResourceName(kGuardians, id);
+  const AuditEvent audit = Event(verb, name, {});
+  PUMPURS_RETURN_IF_ERROR(SignedIn(call, &audit));
   PUMPURS_ASSIGN_OR_RETURN(
-      storage::Statement s,
-      conn.Prepare(absl::StrCat(kSelect, "WHERE g.id = ?")));
-  s.Bind(1, id);
-  PUMPURS_ASSIGN_OR_RETURN(bool found, s.Step());
-  if (!found) return std::optional<Guardian>();
-  return std::optional<Guardian>(ReadRow(s));
-}
-
-std::optional<std::string> NullIfEmpty(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  return s;
+      std::optional<Guardian> g,
+      LoadRow(conn, absl::StrCat(kSelect, "WHERE g.id = ?"), id, ReadRow));
+  if (!g) return Missing(call, action, name, &audit);
+  return *std::move(g);
 }
 
 // Where a guardian's event is filed: the place of their first pupil.
@@ -184,12 +180,6 @@ absl::Status CheckNewLinks(const CallContext& call, PupilPlaces& places,
   return absl::OkStatus();
 }
 
-std::vector<std::string> SortedUnique(std::vector<std::string> ids) {
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  return ids;
-}
-
 absl::Status ReplaceLinks(Connection& conn, const Guardian& g) {
   PUMPURS_ASSIGN_OR_RETURN(
       storage::Statement s,
@@ -276,17 +266,16 @@ absl::Status UnlinkGuardian(Connection& conn, absl::string_view guardian_id,
 absl::StatusOr<Guardian> GetGuardian(Connection& conn, const CallContext& call,
                                      absl::string_view id) {
   const std::string name = ResourceName(kGuardians, id);
-  AuditEvent audit = Event("guardian.read", name, {});
-  PUMPURS_RETURN_IF_ERROR(SignedIn(call, &audit));
-  PUMPURS_ASSIGN_OR_RETURN(std::optional<Guardian> g, LoadGuardian(conn, id));
-  if (!g) return Missing(call, Action::kGuardianRead, name, &audit);
+  PUMPURS_ASSIGN_OR_RETURN(
+      Guardian g,
+      LoadSignedIn(conn, call, id, Action::kGuardianRead, "guardian.read"));
   PupilPlaces places(conn);
   PUMPURS_ASSIGN_OR_RETURN(auth::Target where,
-                           ReadAccess(call, places, *g, name));
-  PUMPURS_ASSIGN_OR_RETURN(g->pupil_ids,
-                           ReadablePupils(call, places, g->pupil_ids));
+                           ReadAccess(call, places, g, name));
+  PUMPURS_ASSIGN_OR_RETURN(g.pupil_ids,
+                           ReadablePupils(call, places, g.pupil_ids));
   AuditRead(call, Event("guardian.read", name, where));
-  return std::move(*g);
+  return g;
 }
 
 absl::StatusOr<Page<Guardian>> ListGuardians(Connection& conn,
@@ -318,24 +307,18 @@ absl::StatusOr<Page<Guardian>> ListGuardians(Connection& conn,
     PUMPURS_RETURN_IF_ERROR(
         internal::Allow(call, Action::kGuardianRead, where, &audit));
   } else {
-    PUMPURS_ASSIGN_OR_RETURN(std::optional<std::string> municipality,
-                             MunicipalityOf(conn, filter.institution_id));
-    if (!municipality) {
-      return Missing(call, Action::kGuardianList, place, &audit);
-    }
-    where = InstitutionTarget(filter.institution_id, *municipality);
-    audit = Event("guardian.list", place, where);
-    PUMPURS_RETURN_IF_ERROR(
-        internal::Allow(call, Action::kGuardianList, where, &audit));
+    PUMPURS_ASSIGN_OR_RETURN(
+        where,
+        internal::AllowAtInstitution(conn, call, Action::kGuardianList,
+                                     filter.institution_id, "guardian.list"));
   }
 
   const std::optional<std::string> pattern = LikePattern(filter.name_prefix);
-  const std::string query =
-      absl::StrCat("ListGuardians|", filter.institution_id, "|",
-                   filter.pupil_id, "|", pattern.value_or(""));
-  PUMPURS_ASSIGN_OR_RETURN(SortPosition after,
-                           DecodeSortPosition(req.page_token, query));
-  PUMPURS_ASSIGN_OR_RETURN(int size, NormalizePageSize(req.page_size));
+  PUMPURS_ASSIGN_OR_RETURN(
+      PageWindow window,
+      OpenPage(absl::StrCat("ListGuardians|", filter.institution_id, "|",
+                            filter.pupil_id, "|", pattern.value_or("")),
+               req));
   const char* members =
       by_pupil ? "SELECT guardian_id FROM guardian_pupils WHERE pupil_id = ?1"
                : "SELECT gp.guardian_id FROM guardian_pupils gp JOIN pupils p "
@@ -349,28 +332,18 @@ absl::StatusOr<Page<Guardian>> ListGuardians(Connection& conn,
                        "OR g.search_family LIKE ?4 ESCAPE '\\') "
                        "ORDER BY g.sort_key, g.id LIMIT ?5")));
   s.Bind(1, by_pupil ? filter.pupil_id : filter.institution_id)
-      .BindBlob(2, after.sort_key)
-      .Bind(3, after.id)
+      .BindBlob(2, window.after.sort_key)
+      .Bind(3, window.after.id)
       .BindOptional(4, pattern)
-      .Bind(5, int64_t{size} + 1);
-  Page<Guardian> page;
-  SortPosition last;
-  while (true) {
-    PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    if (static_cast<int>(page.items.size()) == size) {
-      page.next_page_token = EncodeSortPosition(query, last);
-      break;
-    }
-    page.items.push_back(ReadRow(s));
-    last = {s.ColumnText(kSortKeyColumn), page.items.back().id};
-  }
+      .Bind(5, window.limit());
+  PUMPURS_ASSIGN_OR_RETURN(Page<Guardian> page,
+                           ReadPage(s, window, kSortKeyColumn, ReadRow));
   PupilPlaces places(conn);
   for (Guardian& g : page.items) {
     PUMPURS_ASSIGN_OR_RETURN(g.pupil_ids,
                              ReadablePupils(call, places, g.pupil_ids));
   }
-  AuditRead(call, std::move(audit));
+  AuditRead(call, Event("guardian.list", place, where));
   return page;
 }
 
@@ -383,17 +356,11 @@ absl::StatusOr<Guardian> CreateGuardian(Connection& conn,
   PUMPURS_RETURN_IF_ERROR(SignedIn(call, &signed_in));
   Violations v = std::move(input);
   CheckRequestId(v, request_id);
-  if (v.empty() && !request_id.empty()) {
+  if (v.empty()) {
     PUMPURS_ASSIGN_OR_RETURN(
         std::optional<std::string> earlier,
-        storage::RequestIds::Find(conn, call.caller_id, kCreateMethod,
-                                  request_id));
-    if (earlier) {
-      PUMPURS_ASSIGN_OR_RETURN(
-          std::string id,
-          ParseResourceName(*earlier, kGuardians, "request_id"));
-      return GetGuardian(conn, call, id);
-    }
+        EarlierCreation(conn, call, kCreateMethod, request_id, kGuardians));
+    if (earlier) return GetGuardian(conn, call, *earlier);
   }
   Guardian g = guardian;
   g.id.clear();
@@ -413,10 +380,8 @@ absl::StatusOr<Guardian> CreateGuardian(Connection& conn,
   g.create_time = g.update_time = absl::Now();
   PUMPURS_RETURN_IF_ERROR(internal::InsertGuardianRow(conn, g));
   const std::string name = ResourceName(kGuardians, g.id);
-  if (!request_id.empty()) {
-    PUMPURS_RETURN_IF_ERROR(storage::RequestIds::Remember(
-        conn, call.caller_id, kCreateMethod, request_id, name, g.create_time));
-  }
+  PUMPURS_RETURN_IF_ERROR(RememberCreation(conn, call, kCreateMethod,
+                                           request_id, name, g.create_time));
   PUMPURS_ASSIGN_OR_RETURN(auth::Target where, FirstPlace(places, g.pupil_ids));
   PUMPURS_RETURN_IF_ERROR(
       AuditChange(conn, call, Event("guardian.create", name, where)));
@@ -427,16 +392,14 @@ absl::StatusOr<Guardian> UpdateGuardian(
     Connection& conn, const CallContext& call, absl::string_view id,
     const GuardianChanges& changes, absl::string_view etag, Violations input) {
   const std::string name = ResourceName(kGuardians, id);
-  const AuditEvent audit = Event("guardian.update", name, {});
-  PUMPURS_RETURN_IF_ERROR(SignedIn(call, &audit));
-  PUMPURS_ASSIGN_OR_RETURN(std::optional<Guardian> old, LoadGuardian(conn, id));
-  if (!old) return Missing(call, Action::kGuardianWrite, name, &audit);
+  PUMPURS_ASSIGN_OR_RETURN(
+      Guardian g,
+      LoadSignedIn(conn, call, id, Action::kGuardianWrite, "guardian.update"));
   PupilPlaces places(conn);
   PUMPURS_RETURN_IF_ERROR(
-      WriteAccess(call, places, *old, "guardian.update", name));
-  if (!EtagMatches(etag, old->version)) return EtagMismatchError(name);
+      WriteAccess(call, places, g, "guardian.update", name));
+  if (!EtagMatches(etag, g.version)) return EtagMismatchError(name);
 
-  Guardian g = *old;
   if (changes.given_name) g.given_name = *changes.given_name;
   if (changes.family_name) g.family_name = *changes.family_name;
   if (changes.external_id) g.external_id = *changes.external_id;
@@ -465,22 +428,19 @@ absl::StatusOr<Guardian> UpdateGuardian(
 absl::Status DeleteGuardian(Connection& conn, const CallContext& call,
                             absl::string_view id, absl::string_view etag) {
   const std::string name = ResourceName(kGuardians, id);
-  const AuditEvent audit = Event("guardian.delete", name, {});
-  PUMPURS_RETURN_IF_ERROR(SignedIn(call, &audit));
-  PUMPURS_ASSIGN_OR_RETURN(std::optional<Guardian> g, LoadGuardian(conn, id));
-  if (!g) return Missing(call, Action::kGuardianWrite, name, &audit);
+  PUMPURS_ASSIGN_OR_RETURN(
+      const Guardian g,
+      LoadSignedIn(conn, call, id, Action::kGuardianWrite, "guardian.delete"));
   PupilPlaces places(conn);
   PUMPURS_RETURN_IF_ERROR(
-      WriteAccess(call, places, *g, "guardian.delete", name));
-  if (!EtagMatches(etag, g->version)) return EtagMismatchError(name);
-  PUMPURS_ASSIGN_OR_RETURN(auth::Target where,
-                           FirstPlace(places, g->pupil_ids));
-  for (const char* sql : {"DELETE FROM guardian_pupils WHERE guardian_id = ?",
-                          "DELETE FROM guardians WHERE id = ?"}) {
-    PUMPURS_ASSIGN_OR_RETURN(storage::Statement s, conn.Prepare(sql));
-    s.Bind(1, id);
-    PUMPURS_RETURN_IF_ERROR(s.Run());
-  }
+      WriteAccess(call, places, g, "guardian.delete", name));
+  if (!EtagMatches(etag, g.version)) return EtagMismatchError(name);
+  PUMPURS_ASSIGN_OR_RETURN(auth::Target where, FirstPlace(places, g.pupil_ids));
+  PUMPURS_RETURN_IF_ERROR(
+      DeleteById(conn,
+                 {"DELETE FROM guardian_pupils WHERE guardian_id = ?",
+                  "DELETE FROM guardians WHERE id = ?"},
+                 id));
   return AuditChange(conn, call, Event("guardian.delete", name, where));
 }
 

@@ -440,172 +440,176 @@ struct Match {
   std::vector<std::string> unlink;
 };
 
+constexpr absl::string_view kOtherInstitution =
+    "belongs to a person of another institution";
+
+// The stored pupil or staff member a row names by external id: `sql`
+// selects id, institution_id, version, create_time and then the fields
+// `same` compares with the row. A person of another institution is an
+// error of the row.
+template <typename Same>
+absl::StatusOr<Match> MatchPerson(storage::Connection& conn, ImportPlan& plan,
+                                  int line, const std::string& external_id,
+                                  const char* sql, Same same) {
+  // Cached by the connection; a fresh handle starts reset.
+  PUMPURS_ASSIGN_OR_RETURN(storage::Statement s, conn.Prepare(sql));
+  s.Bind(1, external_id);
+  Match m;
+  PUMPURS_ASSIGN_OR_RETURN(bool found, s.Step());
+  if (!found) return m;
+  if (s.ColumnText(1) != plan.institution_id) {
+    AddError(plan, line, HeaderOf(plan, "external_id"),
+             std::string(kOtherInstitution));
+  }
+  m.id = s.ColumnText(0);
+  m.version = s.ColumnInt64(2);
+  m.create_time = absl::FromUnixMicros(s.ColumnInt64(3));
+  m.outcome = same(s) ? Outcome::kUnchanged : Outcome::kUpdate;
+  return m;
+}
+
+// Ids by external id.
+using IdsByExternalId = absl::flat_hash_map<std::string, std::string>;
+
+// The pupils of the plan's institution, for guardian rows.
+absl::StatusOr<IdsByExternalId> PupilsByExternalId(storage::Connection& conn,
+                                                   const ImportPlan& plan) {
+  IdsByExternalId pupils;
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare("SELECT external_id, id FROM pupils WHERE "
+                   "institution_id = ? AND external_id IS NOT NULL"));
+  s.Bind(1, plan.institution_id);
+  while (true) {
+    PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    pupils[s.ColumnText(0)] = s.ColumnText(1);
+  }
+  return pupils;
+}
+
+// The stored guardian a row names by external id, and the links to this
+// institution's pupils to add and remove. A guardian only of other
+// institutions' pupils is an error of the row.
+absl::StatusOr<Match> MatchGuardian(storage::Connection& conn, ImportPlan& plan,
+                                    const IdsByExternalId& pupils,
+                                    const ImportPlan::GuardianRow& row) {
+  Match m;
+  for (size_t k = 0; k < row.pupil_external_ids.size(); ++k) {
+    auto it = pupils.find(row.pupil_external_ids[k]);
+    if (it == pupils.end()) {
+      AddError(plan, row.line, HeaderOf(plan, "pupil_external_ids"),
+               absl::StrCat("item ", k + 1,
+                            " is not the external_id of a pupil of "
+                            "this institution"));
+    } else {
+      m.pupil_ids.push_back(it->second);
+    }
+  }
+  m.pupil_ids = internal::SortedUnique(std::move(m.pupil_ids));
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement find,
+      conn.Prepare("SELECT id, given_name, family_name, version, "
+                   "create_time FROM guardians WHERE external_id = ?"));
+  find.Bind(1, row.guardian.external_id);
+  PUMPURS_ASSIGN_OR_RETURN(bool found, find.Step());
+  if (!found) return m;
+  m.id = find.ColumnText(0);
+  m.version = find.ColumnInt64(3);
+  m.create_time = absl::FromUnixMicros(find.ColumnInt64(4));
+  const bool same_names = find.ColumnText(1) == row.guardian.given_name &&
+                          find.ColumnText(2) == row.guardian.family_name;
+  std::vector<std::string> here;
+  bool elsewhere = false;
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement links,
+      conn.Prepare("SELECT gp.pupil_id, p.institution_id FROM "
+                   "guardian_pupils gp JOIN pupils p ON p.id = "
+                   "gp.pupil_id WHERE gp.guardian_id = ?"));
+  links.Bind(1, m.id);
+  while (true) {
+    PUMPURS_ASSIGN_OR_RETURN(bool link, links.Step());
+    if (!link) break;
+    if (links.ColumnText(1) == plan.institution_id) {
+      here.push_back(links.ColumnText(0));
+    } else {
+      elsewhere = true;
+    }
+  }
+  if (here.empty() && elsewhere) {
+    AddError(plan, row.line, HeaderOf(plan, "external_id"),
+             std::string(kOtherInstitution));
+  }
+  std::sort(here.begin(), here.end());
+  std::set_difference(m.pupil_ids.begin(), m.pupil_ids.end(), here.begin(),
+                      here.end(), std::back_inserter(m.link));
+  std::set_difference(here.begin(), here.end(), m.pupil_ids.begin(),
+                      m.pupil_ids.end(), std::back_inserter(m.unlink));
+  m.outcome = same_names && m.link.empty() && m.unlink.empty()
+                  ? Outcome::kUnchanged
+                  : Outcome::kUpdate;
+  return m;
+}
+
 // Matches every kept row; errors go to the plan, progress is reported per
 // row. `matches` is parallel to the plan's rows of its kind.
 absl::Status MatchRows(storage::Connection& conn, const CallContext& call,
                        ImportPlan& plan, std::vector<Match>& matches,
                        const ImportProgress& progress) {
-  const std::string external_column = HeaderOf(plan, "external_id");
-  constexpr absl::string_view kOtherInstitution =
-      "belongs to a person of another institution";
+  matches.clear();
   // Rows that failed their field checks count as done already.
-  auto report = [&](size_t done, size_t kept) -> absl::Status {
-    if (done % 256 == 0) PUMPURS_RETURN_IF_ERROR(Interrupted(call));
-    if (progress && (done % 100 == 0 || done == kept)) {
-      const int total = plan.report.rows_total;
-      progress(total - static_cast<int>(kept) + static_cast<int>(done), total);
+  auto match_all = [&](const auto& rows, auto match) -> absl::Status {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      PUMPURS_ASSIGN_OR_RETURN(Match m, match(rows[i]));
+      matches.push_back(std::move(m));
+      const size_t done = i + 1;
+      if (done % 256 == 0) PUMPURS_RETURN_IF_ERROR(Interrupted(call));
+      if (progress && (done % 100 == 0 || done == rows.size())) {
+        const int total = plan.report.rows_total;
+        progress(total - static_cast<int>(rows.size()) + static_cast<int>(done),
+                 total);
+      }
     }
     return absl::OkStatus();
   };
-  matches.clear();
   switch (plan.kind) {
-    case ImportKind::kPupils: {
-      for (size_t i = 0; i < plan.pupils.size(); ++i) {
-        const ImportPlan::PupilRow& row = plan.pupils[i];
-        // Cached by the connection; a fresh handle starts reset.
-        PUMPURS_ASSIGN_OR_RETURN(
-            storage::Statement s,
-            conn.Prepare("SELECT id, institution_id, given_name, "
-                         "family_name, birth_date, grade, vocational_course, "
-                         "class_label, version, create_time FROM pupils "
-                         "WHERE external_id = ?"));
+    case ImportKind::kPupils:
+      return match_all(plan.pupils, [&](const ImportPlan::PupilRow& row) {
         const Pupil& p = row.pupil;
-        Match m;
-        s.Bind(1, p.external_id);
-        PUMPURS_ASSIGN_OR_RETURN(bool found, s.Step());
-        if (found) {
-          if (s.ColumnText(1) != plan.institution_id) {
-            AddError(plan, row.line, external_column,
-                     std::string(kOtherInstitution));
-          }
-          m.id = s.ColumnText(0);
-          m.version = s.ColumnInt64(8);
-          m.create_time = absl::FromUnixMicros(s.ColumnInt64(9));
-          const bool same = s.ColumnText(2) == p.given_name &&
-                            s.ColumnText(3) == p.family_name &&
-                            s.ColumnText(4) == p.birth_date &&
-                            s.ColumnInt64(5) == p.grade &&
-                            s.ColumnInt64(6) == p.vocational_course &&
-                            s.ColumnText(7) == p.class_label;
-          m.outcome = same ? Outcome::kUnchanged : Outcome::kUpdate;
-        }
-        matches.push_back(std::move(m));
-        PUMPURS_RETURN_IF_ERROR(report(i + 1, plan.pupils.size()));
-      }
-      break;
-    }
+        return MatchPerson(
+            conn, plan, row.line, p.external_id,
+            "SELECT id, institution_id, version, create_time, given_name, "
+            "family_name, birth_date, grade, vocational_course, class_label "
+            "FROM pupils WHERE external_id = ?",
+            [&p](const storage::Statement& s) {
+              return s.ColumnText(4) == p.given_name &&
+                     s.ColumnText(5) == p.family_name &&
+                     s.ColumnText(6) == p.birth_date &&
+                     s.ColumnInt64(7) == p.grade &&
+                     s.ColumnInt64(8) == p.vocational_course &&
+                     s.ColumnText(9) == p.class_label;
+            });
+      });
     case ImportKind::kGuardians: {
-      // This institution's pupils by external id.
-      absl::flat_hash_map<std::string, std::string> pupils;
-      {
-        PUMPURS_ASSIGN_OR_RETURN(
-            storage::Statement s,
-            conn.Prepare("SELECT external_id, id FROM pupils WHERE "
-                         "institution_id = ? AND external_id IS NOT NULL"));
-        s.Bind(1, plan.institution_id);
-        while (true) {
-          PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
-          if (!row) break;
-          pupils[s.ColumnText(0)] = s.ColumnText(1);
-        }
-      }
-      const std::string pupils_column = HeaderOf(plan, "pupil_external_ids");
-      for (size_t i = 0; i < plan.guardians.size(); ++i) {
-        const ImportPlan::GuardianRow& row = plan.guardians[i];
-        Match m;
-        for (size_t k = 0; k < row.pupil_external_ids.size(); ++k) {
-          auto it = pupils.find(row.pupil_external_ids[k]);
-          if (it == pupils.end()) {
-            AddError(plan, row.line, pupils_column,
-                     absl::StrCat("item ", k + 1,
-                                  " is not the external_id of a pupil of "
-                                  "this institution"));
-          } else {
-            m.pupil_ids.push_back(it->second);
-          }
-        }
-        std::sort(m.pupil_ids.begin(), m.pupil_ids.end());
-        m.pupil_ids.erase(std::unique(m.pupil_ids.begin(), m.pupil_ids.end()),
-                          m.pupil_ids.end());
-        PUMPURS_ASSIGN_OR_RETURN(
-            storage::Statement find,
-            conn.Prepare("SELECT id, given_name, family_name, version, "
-                         "create_time FROM guardians WHERE external_id = ?"));
-        find.Bind(1, row.guardian.external_id);
-        PUMPURS_ASSIGN_OR_RETURN(bool found, find.Step());
-        if (found) {
-          m.id = find.ColumnText(0);
-          m.version = find.ColumnInt64(3);
-          m.create_time = absl::FromUnixMicros(find.ColumnInt64(4));
-          const bool same_names =
-              find.ColumnText(1) == row.guardian.given_name &&
-              find.ColumnText(2) == row.guardian.family_name;
-          std::vector<std::string> here;
-          bool elsewhere = false;
-          PUMPURS_ASSIGN_OR_RETURN(
-              storage::Statement links,
-              conn.Prepare("SELECT gp.pupil_id, p.institution_id FROM "
-                           "guardian_pupils gp JOIN pupils p ON p.id = "
-                           "gp.pupil_id WHERE gp.guardian_id = ?"));
-          links.Bind(1, m.id);
-          while (true) {
-            PUMPURS_ASSIGN_OR_RETURN(bool link, links.Step());
-            if (!link) break;
-            if (links.ColumnText(1) == plan.institution_id) {
-              here.push_back(links.ColumnText(0));
-            } else {
-              elsewhere = true;
-            }
-          }
-          if (here.empty() && elsewhere) {
-            AddError(plan, row.line, external_column,
-                     std::string(kOtherInstitution));
-          }
-          std::sort(here.begin(), here.end());
-          std::set_difference(m.pupil_ids.begin(), m.pupil_ids.end(),
-                              here.begin(), here.end(),
-                              std::back_inserter(m.link));
-          std::set_difference(here.begin(), here.end(), m.pupil_ids.begin(),
-                              m.pupil_ids.end(), std::back_inserter(m.unlink));
-          m.outcome = same_names && m.link.empty() && m.unlink.empty()
-                          ? Outcome::kUnchanged
-                          : Outcome::kUpdate;
-        }
-        matches.push_back(std::move(m));
-        PUMPURS_RETURN_IF_ERROR(report(i + 1, plan.guardians.size()));
-      }
-      break;
+      PUMPURS_ASSIGN_OR_RETURN(const IdsByExternalId pupils,
+                               PupilsByExternalId(conn, plan));
+      return match_all(plan.guardians, [&](const ImportPlan::GuardianRow& row) {
+        return MatchGuardian(conn, plan, pupils, row);
+      });
     }
-    case ImportKind::kStaff: {
-      for (size_t i = 0; i < plan.staff.size(); ++i) {
-        const ImportPlan::StaffRow& row = plan.staff[i];
-        PUMPURS_ASSIGN_OR_RETURN(
-            storage::Statement s,
-            conn.Prepare("SELECT id, institution_id, given_name, "
-                         "family_name, position, version, create_time FROM "
-                         "staff WHERE external_id = ?"));
-        Match m;
-        s.Bind(1, row.staff.external_id);
-        PUMPURS_ASSIGN_OR_RETURN(bool found, s.Step());
-        if (found) {
-          if (s.ColumnText(1) != plan.institution_id) {
-            AddError(plan, row.line, external_column,
-                     std::string(kOtherInstitution));
-          }
-          m.id = s.ColumnText(0);
-          m.version = s.ColumnInt64(5);
-          m.create_time = absl::FromUnixMicros(s.ColumnInt64(6));
-          const bool same =
-              s.ColumnText(2) == row.staff.given_name &&
-              s.ColumnText(3) == row.staff.family_name &&
-              s.ColumnInt64(4) == static_cast<int64_t>(row.staff.position);
-          m.outcome = same ? Outcome::kUnchanged : Outcome::kUpdate;
-        }
-        matches.push_back(std::move(m));
-        PUMPURS_RETURN_IF_ERROR(report(i + 1, plan.staff.size()));
-      }
-      break;
-    }
+    case ImportKind::kStaff:
+      return match_all(plan.staff, [&](const ImportPlan::StaffRow& row) {
+        const StaffMember& m = row.staff;
+        return MatchPerson(
+            conn, plan, row.line, m.external_id,
+            "SELECT id, institution_id, version, create_time, given_name, "
+            "family_name, position FROM staff WHERE external_id = ?",
+            [&m](const storage::Statement& s) {
+              return s.ColumnText(4) == m.given_name &&
+                     s.ColumnText(5) == m.family_name &&
+                     s.ColumnInt64(6) == static_cast<int64_t>(m.position);
+            });
+      });
     case ImportKind::kUnspecified:
       break;
   }
@@ -629,6 +633,18 @@ void Count(ImportReport& report, const std::vector<Match>& matches) {
   }
 }
 
+// A row as stored: a new identity for a create, the matched row's (one
+// version on) for an update.
+template <typename Person>
+Person Stamped(Person person, const Match& m, absl::Time now) {
+  const bool create = m.outcome == Outcome::kCreate;
+  person.id = create ? NewId() : m.id;
+  person.version = create ? 1 : m.version + 1;
+  person.create_time = create ? now : m.create_time;
+  person.update_time = now;
+  return person;
+}
+
 // Stores the matched rows (every row is fine).
 absl::Status Store(storage::Connection& conn, const ImportPlan& plan,
                    const std::vector<Match>& matches) {
@@ -639,21 +655,13 @@ absl::Status Store(storage::Connection& conn, const ImportPlan& plan,
     const bool create = m.outcome == Outcome::kCreate;
     switch (plan.kind) {
       case ImportKind::kPupils: {
-        Pupil p = plan.pupils[i].pupil;
-        p.id = create ? NewId() : m.id;
-        p.version = create ? 1 : m.version + 1;
-        p.create_time = create ? now : m.create_time;
-        p.update_time = now;
+        const Pupil p = Stamped(plan.pupils[i].pupil, m, now);
         PUMPURS_RETURN_IF_ERROR(create ? internal::InsertPupilRow(conn, p)
                                        : internal::UpdatePupilRow(conn, p));
         break;
       }
       case ImportKind::kGuardians: {
-        Guardian g = plan.guardians[i].guardian;
-        g.id = create ? NewId() : m.id;
-        g.version = create ? 1 : m.version + 1;
-        g.create_time = create ? now : m.create_time;
-        g.update_time = now;
+        Guardian g = Stamped(plan.guardians[i].guardian, m, now);
         if (create) {
           g.pupil_ids = m.pupil_ids;
           PUMPURS_RETURN_IF_ERROR(internal::InsertGuardianRow(conn, g));
@@ -670,11 +678,7 @@ absl::Status Store(storage::Connection& conn, const ImportPlan& plan,
         break;
       }
       case ImportKind::kStaff: {
-        StaffMember s = plan.staff[i].staff;
-        s.id = create ? NewId() : m.id;
-        s.version = create ? 1 : m.version + 1;
-        s.create_time = create ? now : m.create_time;
-        s.update_time = now;
+        const StaffMember s = Stamped(plan.staff[i].staff, m, now);
         PUMPURS_RETURN_IF_ERROR(create ? internal::InsertStaffRow(conn, s)
                                        : internal::UpdateStaffRow(conn, s));
         break;
@@ -699,6 +703,16 @@ void DeferOutcome(const CallContext& call, const ImportPlan& plan,
   auth::DeferAudit(call, std::move(event));
 }
 
+// Finishes the plan's errors. A plan with any stores nothing, so it counts
+// nothing either; its failure is audited. Whether it failed.
+bool Failed(const CallContext& call, ImportPlan& plan) {
+  FinishErrors(plan);
+  if (plan.report.errors.empty()) return false;
+  plan.report.created = plan.report.updated = plan.report.unchanged = 0;
+  DeferOutcome(call, plan, AuditOutcome::kFailed);
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<ImportPlan>> PrepareImport(
@@ -708,8 +722,9 @@ absl::StatusOr<std::shared_ptr<ImportPlan>> PrepareImport(
   plan->kind = request.kind;
   plan->institution_id = request.institution_id;
   plan->validate_only = request.validate_only;
-  const std::string place = ResourceName(kInstitutions, request.institution_id);
-  AuditEvent audit = Event(ActionOf(request.kind), place, {});
+  const AuditEvent audit =
+      Event(ActionOf(request.kind),
+            ResourceName(kInstitutions, request.institution_id), {});
   PUMPURS_RETURN_IF_ERROR(internal::SignedIn(call, &audit));
   Violations v;
   if (request.institution_id.empty()) v.Add("institution", "is required");
@@ -720,17 +735,11 @@ absl::StatusOr<std::shared_ptr<ImportPlan>> PrepareImport(
     v.Add("csv_data", "must be at most 16 MiB");
   }
   PUMPURS_RETURN_IF_ERROR(v.ToStatus());
-  PUMPURS_ASSIGN_OR_RETURN(
-      std::optional<std::string> municipality,
-      internal::MunicipalityOf(conn, request.institution_id));
-  if (!municipality) {
-    return internal::Missing(call, Action::kPeopleImport, place, &audit);
-  }
-  plan->municipality_id = *municipality;
-  audit = ImportEvent(*plan);
-  PUMPURS_RETURN_IF_ERROR(internal::Allow(
-      call, Action::kPeopleImport,
-      InstitutionTarget(plan->institution_id, plan->municipality_id), &audit));
+  PUMPURS_ASSIGN_OR_RETURN(const auth::Target where,
+                           internal::AllowAtInstitution(
+                               conn, call, Action::kPeopleImport,
+                               request.institution_id, ActionOf(request.kind)));
+  plan->municipality_id = where.municipality_id;
 
   // Read every record first: the total drives the progress, and the row
   // limit is checked before any work.
@@ -798,11 +807,7 @@ absl::StatusOr<std::shared_ptr<ImportPlan>> PrepareImport(
     PUMPURS_RETURN_IF_ERROR(MatchRows(conn, call, *plan, matches, progress));
     Count(plan->report, matches);
   }
-  FinishErrors(*plan);
-  if (!plan->report.errors.empty()) {
-    plan->report.created = plan->report.updated = plan->report.unchanged = 0;
-    DeferOutcome(call, *plan, AuditOutcome::kFailed);
-  } else if (plan->validate_only) {
+  if (!Failed(call, *plan) && plan->validate_only) {
     DeferOutcome(call, *plan, AuditOutcome::kAllowed);
   }
   if (progress) progress(plan->report.rows_total, plan->report.rows_total);
@@ -829,12 +834,7 @@ absl::StatusOr<ImportReport> ApplyImport(storage::Connection& conn,
       InstitutionTarget(plan.institution_id, *municipality), &audit));
   std::vector<Match> matches;
   PUMPURS_RETURN_IF_ERROR(MatchRows(conn, call, plan, matches, nullptr));
-  FinishErrors(plan);
-  if (!plan.report.errors.empty()) {
-    plan.report.created = plan.report.updated = plan.report.unchanged = 0;
-    DeferOutcome(call, plan, AuditOutcome::kFailed);
-    return plan.report;
-  }
+  if (Failed(call, plan)) return plan.report;
   Count(plan.report, matches);
   PUMPURS_RETURN_IF_ERROR(Store(conn, plan, matches));
   PUMPURS_RETURN_IF_ERROR(internal::AuditChange(conn, call, audit));

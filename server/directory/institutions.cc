@@ -4,12 +4,10 @@
 #include "server/common/error.h"
 #include "server/common/etag.h"
 #include "server/common/ids.h"
-#include "server/common/paging.h"
 #include "server/common/status_macros.h"
 #include "server/common/text.h"
 #include "server/directory/directory.h"
 #include "server/directory/rows.h"
-#include "server/storage/request_ids.h"
 
 namespace pumpurs::directory {
 namespace {
@@ -17,6 +15,8 @@ namespace {
 constexpr char kColumns[] =
     "id, display_name, kind, municipality_id, registration_number, version, "
     "create_time, update_time";
+// kColumns, then sort_key in lists.
+constexpr int kSortKeyColumn = 8;
 constexpr char kCreateMethod[] = "CreateInstitution";
 
 Institution ReadRow(const storage::Statement& s) {
@@ -86,13 +86,13 @@ absl::Status CheckNumberFree(Connection& conn, const Institution& inst) {
 absl::StatusOr<Institution> GetInstitution(Connection& conn,
                                            absl::string_view id) {
   PUMPURS_ASSIGN_OR_RETURN(
-      storage::Statement s,
-      conn.Prepare(absl::StrCat("SELECT ", kColumns,
-                                " FROM institutions WHERE id = ?")));
-  s.Bind(1, id);
-  PUMPURS_ASSIGN_OR_RETURN(bool found, s.Step());
-  if (!found) return NotFoundError(ResourceName("institutions", id));
-  return ReadRow(s);
+      std::optional<Institution> inst,
+      LoadRow(
+          conn,
+          absl::StrCat("SELECT ", kColumns, " FROM institutions WHERE id = ?"),
+          id, ReadRow));
+  if (!inst) return NotFoundError(ResourceName("institutions", id));
+  return *std::move(inst);
 }
 
 absl::StatusOr<Page<Institution>> ListInstitutions(
@@ -100,12 +100,12 @@ absl::StatusOr<Page<Institution>> ListInstitutions(
   if (filter.kind && !ValidKind(*filter.kind)) {
     return InvalidFieldError("kind", "must be a known institution kind");
   }
-  const std::string query =
-      absl::StrCat("ListInstitutions|", filter.municipality_id.value_or(""),
-                   "|", filter.kind ? static_cast<int>(*filter.kind) : 0);
-  PUMPURS_ASSIGN_OR_RETURN(SortPosition after,
-                           DecodeSortPosition(req.page_token, query));
-  PUMPURS_ASSIGN_OR_RETURN(int size, NormalizePageSize(req.page_size));
+  PUMPURS_ASSIGN_OR_RETURN(
+      PageWindow window,
+      OpenPage(
+          absl::StrCat("ListInstitutions|", filter.municipality_id.value_or(""),
+                       "|", filter.kind ? static_cast<int>(*filter.kind) : 0),
+          req));
   PUMPURS_ASSIGN_OR_RETURN(
       storage::Statement s,
       conn.Prepare(absl::StrCat(
@@ -114,28 +114,16 @@ absl::StatusOr<Page<Institution>> ListInstitutions(
           "AND (?3 IS NULL OR municipality_id = ?3) "
           "AND (?4 IS NULL OR kind = ?4) "
           "ORDER BY sort_key, id LIMIT ?5")));
-  s.BindBlob(1, after.sort_key)
-      .Bind(2, after.id)
+  s.BindBlob(1, window.after.sort_key)
+      .Bind(2, window.after.id)
       .BindOptional(3, filter.municipality_id);
   if (filter.kind) {
     s.Bind(4, static_cast<int64_t>(*filter.kind));
   } else {
     s.BindNull(4);
   }
-  s.Bind(5, int64_t{size} + 1);
-  Page<Institution> page;
-  SortPosition last;
-  while (true) {
-    PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    if (static_cast<int>(page.items.size()) == size) {
-      page.next_page_token = EncodeSortPosition(query, last);
-      break;
-    }
-    page.items.push_back(ReadRow(s));
-    last = {s.ColumnText(8), page.items.back().id};
-  }
-  return page;
+  s.Bind(5, window.limit());
+  return ReadPage(s, window, kSortKeyColumn, ReadRow);
 }
 
 absl::StatusOr<Institution> CreateInstitution(Connection& conn,
@@ -148,18 +136,10 @@ absl::StatusOr<Institution> CreateInstitution(Connection& conn,
     // Name the body's problems too: the caller hears of all at once.
     return Validate(conn, inst, std::move(v));
   }
-  if (!request_id.empty()) {
-    PUMPURS_ASSIGN_OR_RETURN(
-        std::optional<std::string> earlier,
-        storage::RequestIds::Find(conn, call.caller_id, kCreateMethod,
-                                  request_id));
-    if (earlier) {
-      PUMPURS_ASSIGN_OR_RETURN(
-          std::string id,
-          ParseResourceName(*earlier, "institutions", "request_id"));
-      return GetInstitution(conn, id);
-    }
-  }
+  PUMPURS_ASSIGN_OR_RETURN(
+      std::optional<std::string> earlier,
+      EarlierCreation(conn, call, kCreateMethod, request_id, "institutions"));
+  if (earlier) return GetInstitution(conn, *earlier);
   Institution out = inst;
   out.id.clear();
   PUMPURS_RETURN_IF_ERROR(Validate(conn, out));
@@ -183,11 +163,9 @@ absl::StatusOr<Institution> CreateInstitution(Connection& conn,
       .Bind(8, absl::ToUnixMicros(out.create_time))
       .Bind(9, absl::ToUnixMicros(out.update_time));
   PUMPURS_RETURN_IF_ERROR(s.Run());
-  if (!request_id.empty()) {
-    PUMPURS_RETURN_IF_ERROR(storage::RequestIds::Remember(
-        conn, call.caller_id, kCreateMethod, request_id,
-        ResourceName("institutions", out.id), out.create_time));
-  }
+  PUMPURS_RETURN_IF_ERROR(
+      RememberCreation(conn, call, kCreateMethod, request_id,
+                       ResourceName("institutions", out.id), out.create_time));
   return out;
 }
 

@@ -5,18 +5,18 @@
 #include "server/common/error.h"
 #include "server/common/etag.h"
 #include "server/common/ids.h"
-#include "server/common/paging.h"
 #include "server/common/status_macros.h"
 #include "server/common/text.h"
 #include "server/directory/directory.h"
 #include "server/directory/rows.h"
-#include "server/storage/request_ids.h"
 
 namespace pumpurs::directory {
 namespace {
 
 constexpr char kColumns[] =
     "id, display_name, code, version, create_time, update_time";
+// kColumns, then sort_key in lists.
+constexpr int kSortKeyColumn = 6;
 constexpr char kCreateMethod[] = "CreateMunicipality";
 
 Municipality ReadRow(const storage::Statement& s) {
@@ -57,41 +57,29 @@ absl::StatusOr<bool> CodeInUse(Connection& conn, const std::string& code,
 absl::StatusOr<Municipality> GetMunicipality(Connection& conn,
                                              absl::string_view id) {
   PUMPURS_ASSIGN_OR_RETURN(
-      storage::Statement s,
-      conn.Prepare(absl::StrCat("SELECT ", kColumns,
-                                " FROM municipalities WHERE id = ?")));
-  s.Bind(1, id);
-  PUMPURS_ASSIGN_OR_RETURN(bool found, s.Step());
-  if (!found) return NotFoundError(ResourceName("municipalities", id));
-  return ReadRow(s);
+      std::optional<Municipality> m,
+      LoadRow(conn,
+              absl::StrCat("SELECT ", kColumns,
+                           " FROM municipalities WHERE id = ?"),
+              id, ReadRow));
+  if (!m) return NotFoundError(ResourceName("municipalities", id));
+  return *std::move(m);
 }
 
 absl::StatusOr<Page<Municipality>> ListMunicipalities(Connection& conn,
                                                       const ListRequest& req) {
-  const std::string query = "ListMunicipalities";
-  PUMPURS_ASSIGN_OR_RETURN(SortPosition after,
-                           DecodeSortPosition(req.page_token, query));
-  PUMPURS_ASSIGN_OR_RETURN(int size, NormalizePageSize(req.page_size));
+  PUMPURS_ASSIGN_OR_RETURN(PageWindow window,
+                           OpenPage("ListMunicipalities", req));
   PUMPURS_ASSIGN_OR_RETURN(
       storage::Statement s,
       conn.Prepare(absl::StrCat(
           "SELECT ", kColumns,
           ", sort_key FROM municipalities WHERE (sort_key, id) > (?, ?) "
           "ORDER BY sort_key, id LIMIT ?")));
-  s.BindBlob(1, after.sort_key).Bind(2, after.id).Bind(3, int64_t{size} + 1);
-  Page<Municipality> page;
-  SortPosition last;
-  while (true) {
-    PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    if (static_cast<int>(page.items.size()) == size) {
-      page.next_page_token = EncodeSortPosition(query, last);
-      break;
-    }
-    page.items.push_back(ReadRow(s));
-    last = {s.ColumnText(6), page.items.back().id};
-  }
-  return page;
+  s.BindBlob(1, window.after.sort_key)
+      .Bind(2, window.after.id)
+      .Bind(3, window.limit());
+  return ReadPage(s, window, kSortKeyColumn, ReadRow);
 }
 
 absl::StatusOr<Municipality> CreateMunicipality(Connection& conn,
@@ -102,18 +90,10 @@ absl::StatusOr<Municipality> CreateMunicipality(Connection& conn,
   Validate(v, m.display_name, m.code);
   CheckRequestId(v, request_id);
   PUMPURS_RETURN_IF_ERROR(v.ToStatus());
-  if (!request_id.empty()) {
-    PUMPURS_ASSIGN_OR_RETURN(
-        std::optional<std::string> earlier,
-        storage::RequestIds::Find(conn, call.caller_id, kCreateMethod,
-                                  request_id));
-    if (earlier) {
-      PUMPURS_ASSIGN_OR_RETURN(
-          std::string id,
-          ParseResourceName(*earlier, "municipalities", "request_id"));
-      return GetMunicipality(conn, id);
-    }
-  }
+  PUMPURS_ASSIGN_OR_RETURN(
+      std::optional<std::string> earlier,
+      EarlierCreation(conn, call, kCreateMethod, request_id, "municipalities"));
+  if (earlier) return GetMunicipality(conn, *earlier);
   PUMPURS_ASSIGN_OR_RETURN(bool taken, CodeInUse(conn, m.code, ""));
   if (taken) return CodeTaken();
   Municipality out = m;
@@ -133,11 +113,9 @@ absl::StatusOr<Municipality> CreateMunicipality(Connection& conn,
       .Bind(6, absl::ToUnixMicros(out.create_time))
       .Bind(7, absl::ToUnixMicros(out.update_time));
   PUMPURS_RETURN_IF_ERROR(s.Run());
-  if (!request_id.empty()) {
-    PUMPURS_RETURN_IF_ERROR(storage::RequestIds::Remember(
-        conn, call.caller_id, kCreateMethod, request_id,
-        ResourceName("municipalities", out.id), out.create_time));
-  }
+  PUMPURS_RETURN_IF_ERROR(RememberCreation(
+      conn, call, kCreateMethod, request_id,
+      ResourceName("municipalities", out.id), out.create_time));
   return out;
 }
 

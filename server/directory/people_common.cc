@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "server/auth/audit.h"
 #include "server/common/collation.h"
+#include "server/common/ids.h"
 #include "server/common/status_macros.h"
 #include "server/common/text.h"
 #include "server/directory/people.h"
@@ -275,6 +276,24 @@ absl::Status AuditChange(Connection& conn, const CallContext& call,
   return auth::RecordAudit(conn, call, event, absl::Now());
 }
 
+absl::StatusOr<auth::Target> AllowAtInstitution(
+    Connection& conn, const CallContext& call, auth::Action action,
+    absl::string_view institution_id, absl::string_view audit_action) {
+  const std::string place = ResourceName(kInstitutions, institution_id);
+  const bool audited = !audit_action.empty();
+  AuditEvent audit = Event(audit_action, place, {});
+  PUMPURS_ASSIGN_OR_RETURN(std::optional<std::string> municipality,
+                           MunicipalityOf(conn, institution_id));
+  if (!municipality) {
+    return Missing(call, action, place, audited ? &audit : nullptr);
+  }
+  const auth::Target where = InstitutionTarget(institution_id, *municipality);
+  audit = Event(audit_action, place, where);
+  PUMPURS_RETURN_IF_ERROR(
+      Allow(call, action, where, audited ? &audit : nullptr));
+  return where;
+}
+
 // ---- Columns and filters ----
 
 NameKeys KeysFor(absl::string_view given, absl::string_view family) {
@@ -298,9 +317,32 @@ std::optional<std::string> LikePattern(absl::string_view prefix) {
   return out;
 }
 
+absl::StatusOr<std::string> CheckInstitution(Connection& conn, Violations& v,
+                                             absl::string_view field,
+                                             absl::string_view institution_id) {
+  if (Named(v, field)) return std::string();
+  if (institution_id.empty()) {
+    v.Add(std::string(field), "is required");
+    return std::string();
+  }
+  PUMPURS_ASSIGN_OR_RETURN(std::optional<std::string> municipality,
+                           MunicipalityOf(conn, institution_id));
+  if (!municipality) {
+    v.Add(std::string(field), "no such institution");
+    return std::string();
+  }
+  return *municipality;
+}
+
 bool Named(const Violations& v, absl::string_view field) {
   return std::any_of(v.items().begin(), v.items().end(),
                      [&](const FieldViolation& f) { return f.field == field; });
+}
+
+std::vector<std::string> SortedUnique(std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
 }
 
 std::vector<std::string> SplitIds(absl::string_view concatenated) {
@@ -327,6 +369,13 @@ absl::StatusOr<bool> ExternalIdInUse(Connection& conn, absl::string_view table,
                                 " WHERE external_id = ? AND id != ?")));
   s.Bind(1, external_id).Bind(2, except_id);
   return s.Step();
+}
+
+// ---- Row writers ----
+
+std::optional<std::string> NullIfEmpty(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
 }
 
 }  // namespace internal

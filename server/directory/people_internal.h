@@ -84,6 +84,14 @@ void AuditRead(const CallContext& call, AuditEvent event);
 absl::Status AuditChange(Connection& conn, const CallContext& call,
                          AuditEvent event);
 
+// Access to the people of an institution as a whole (lists, imports): the
+// place of the institution if the caller may `action` there. Missing if
+// there is no such institution; refusals are audited as `audit_action`
+// unless it is empty (staff are not pupils' data).
+absl::StatusOr<auth::Target> AllowAtInstitution(
+    Connection& conn, const CallContext& call, auth::Action action,
+    absl::string_view institution_id, absl::string_view audit_action);
+
 // ---- Columns and filters ----
 
 // The derived name columns every people table has.
@@ -100,8 +108,18 @@ void CheckNamePrefix(Violations& v, absl::string_view prefix);
 // search columns; nullopt for an empty prefix.
 std::optional<std::string> LikePattern(absl::string_view prefix);
 
+// The institution a person is created in or moved to, checked as the
+// field `field`: "is required" / "no such institution" (institutions are
+// public, so saying so reveals nothing), else its municipality. Nothing is
+// added if `v` names the field already.
+absl::StatusOr<std::string> CheckInstitution(Connection& conn, Violations& v,
+                                             absl::string_view field,
+                                             absl::string_view institution_id);
+
 // Whether `v` already names `field`.
 bool Named(const Violations& v, absl::string_view field);
+// `ids` sorted, each once: the order links are stored and compared in.
+std::vector<std::string> SortedUnique(std::vector<std::string> ids);
 // The ids of a group_concat(..., ',') column, sorted.
 std::vector<std::string> SplitIds(absl::string_view concatenated);
 
@@ -116,6 +134,10 @@ absl::StatusOr<bool> ExternalIdInUse(Connection& conn, absl::string_view table,
 // ---- Row writers, shared with the import ----
 // They store what they are given (version and times included); callers
 // validate and authorize first.
+
+// The external_id column's value: NULL for none, so that the column's
+// uniqueness binds only the ids that are set.
+std::optional<std::string> NullIfEmpty(const std::string& s);
 
 absl::Status InsertPupilRow(Connection& conn, const Pupil& p);
 absl::Status UpdatePupilRow(Connection& conn, const Pupil& p);

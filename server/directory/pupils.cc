@@ -5,20 +5,20 @@
 #include "absl/strings/string_view.h"
 #include "server/common/etag.h"
 #include "server/common/ids.h"
-#include "server/common/paging.h"
 #include "server/common/status_macros.h"
 #include "server/common/text.h"
 #include "server/directory/people.h"
 #include "server/directory/people_internal.h"
 #include "server/directory/rows.h"
-#include "server/storage/request_ids.h"
 
 namespace pumpurs::directory {
 namespace {
 
 using auth::Action;
+using internal::AllowAtInstitution;
 using internal::AuditChange;
 using internal::AuditRead;
+using internal::CheckInstitution;
 using internal::CheckNamePrefix;
 using internal::Event;
 using internal::ExternalIdInUse;
@@ -29,8 +29,6 @@ using internal::kInstitutions;
 using internal::kPupils;
 using internal::LikePattern;
 using internal::Missing;
-using internal::MunicipalityOf;
-using internal::Named;
 using internal::PupilPlace;
 using internal::SignedIn;
 using internal::SplitIds;
@@ -48,6 +46,7 @@ constexpr char kSelect[] =
 constexpr int kMunicipalityColumn = 13;
 constexpr int kSortKeyColumn = 14;
 constexpr char kCreateMethod[] = "CreatePupil";
+constexpr char kInstitutionField[] = "pupil.institution";
 
 struct Row {
   Pupil pupil;
@@ -74,17 +73,6 @@ Row ReadRow(const storage::Statement& s) {
   return r;
 }
 
-absl::StatusOr<std::optional<Row>> LoadPupil(Connection& conn,
-                                             absl::string_view id) {
-  PUMPURS_ASSIGN_OR_RETURN(
-      storage::Statement s,
-      conn.Prepare(absl::StrCat(kSelect, "WHERE p.id = ?")));
-  s.Bind(1, id);
-  PUMPURS_ASSIGN_OR_RETURN(bool found, s.Step());
-  if (!found) return std::optional<Row>();
-  return std::optional<Row>(ReadRow(s));
-}
-
 auth::Target TargetOfPupil(const Pupil& p, const std::string& municipality_id) {
   PupilPlace place;
   place.pupil_id = p.id;
@@ -94,29 +82,26 @@ auth::Target TargetOfPupil(const Pupil& p, const std::string& municipality_id) {
   return TargetOf(place);
 }
 
-std::optional<std::string> NullIfEmpty(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  return s;
-}
-
-// The institution of a pupil being created or moved: "is required" / "no
-// such institution" (institutions are public, so saying so reveals
-// nothing), else its municipality.
-absl::StatusOr<std::string> CheckInstitution(
-    Connection& conn, Violations& v, const std::string& institution_id) {
-  constexpr char kField[] = "pupil.institution";
-  if (Named(v, kField)) return std::string();
-  if (institution_id.empty()) {
-    v.Add(kField, "is required");
-    return std::string();
-  }
-  PUMPURS_ASSIGN_OR_RETURN(std::optional<std::string> municipality,
-                           MunicipalityOf(conn, institution_id));
-  if (!municipality) {
-    v.Add(kField, "no such institution");
-    return std::string();
-  }
-  return *municipality;
+// A stored pupil the caller may `action`, and the event of the call at the
+// pupil's place. A missing pupil or a refusal is audited as `verb`.
+struct Allowed {
+  Row row;
+  AuditEvent audit;
+};
+absl::StatusOr<Allowed> LoadAllowed(Connection& conn, const CallContext& call,
+                                    absl::string_view id, Action action,
+                                    absl::string_view verb) {
+  const std::string name = ResourceName(kPupils, id);
+  AuditEvent audit = Event(verb, name, {});
+  PUMPURS_RETURN_IF_ERROR(SignedIn(call, &audit));
+  PUMPURS_ASSIGN_OR_RETURN(
+      std::optional<Row> row,
+      LoadRow(conn, absl::StrCat(kSelect, "WHERE p.id = ?"), id, ReadRow));
+  if (!row) return Missing(call, action, name, &audit);
+  const auth::Target where = TargetOfPupil(row->pupil, row->municipality_id);
+  audit = Event(verb, name, where);
+  PUMPURS_RETURN_IF_ERROR(internal::Allow(call, action, where, &audit));
+  return Allowed{*std::move(row), std::move(audit)};
 }
 
 }  // namespace
@@ -180,17 +165,11 @@ absl::Status UpdatePupilRow(Connection& conn, const Pupil& p) {
 
 absl::StatusOr<Pupil> GetPupil(Connection& conn, const CallContext& call,
                                absl::string_view id) {
-  const std::string name = ResourceName(kPupils, id);
-  AuditEvent audit = Event("pupil.read", name, {});
-  PUMPURS_RETURN_IF_ERROR(SignedIn(call, &audit));
-  PUMPURS_ASSIGN_OR_RETURN(std::optional<Row> row, LoadPupil(conn, id));
-  if (!row) return Missing(call, Action::kPupilRead, name, &audit);
-  const auth::Target where = TargetOfPupil(row->pupil, row->municipality_id);
-  audit = Event("pupil.read", name, where);
-  PUMPURS_RETURN_IF_ERROR(
-      internal::Allow(call, Action::kPupilRead, where, &audit));
-  AuditRead(call, std::move(audit));
-  return std::move(row->pupil);
+  PUMPURS_ASSIGN_OR_RETURN(
+      Allowed pupil,
+      LoadAllowed(conn, call, id, Action::kPupilRead, "pupil.read"));
+  AuditRead(call, std::move(pupil.audit));
+  return std::move(pupil.row.pupil);
 }
 
 absl::StatusOr<Page<Pupil>> ListPupils(Connection& conn,
@@ -198,7 +177,7 @@ absl::StatusOr<Page<Pupil>> ListPupils(Connection& conn,
                                        const PupilFilter& filter,
                                        const ListRequest& req) {
   const std::string place = ResourceName(kInstitutions, filter.institution_id);
-  AuditEvent audit = Event("pupil.list", place, {});
+  const AuditEvent audit = Event("pupil.list", place, {});
   PUMPURS_RETURN_IF_ERROR(SignedIn(call, &audit));
   Violations v;
   if (filter.institution_id.empty()) v.Add("institution", "is required");
@@ -207,22 +186,18 @@ absl::StatusOr<Page<Pupil>> ListPupils(Connection& conn,
   }
   CheckNamePrefix(v, filter.name_prefix);
   PUMPURS_RETURN_IF_ERROR(v.ToStatus());
-  PUMPURS_ASSIGN_OR_RETURN(std::optional<std::string> municipality,
-                           MunicipalityOf(conn, filter.institution_id));
-  if (!municipality) return Missing(call, Action::kPupilList, place, &audit);
-  const auth::Target where =
-      InstitutionTarget(filter.institution_id, *municipality);
-  audit = Event("pupil.list", place, where);
-  PUMPURS_RETURN_IF_ERROR(
-      internal::Allow(call, Action::kPupilList, where, &audit));
+  PUMPURS_ASSIGN_OR_RETURN(
+      const auth::Target where,
+      AllowAtInstitution(conn, call, Action::kPupilList, filter.institution_id,
+                         "pupil.list"));
 
   const std::optional<std::string> pattern = LikePattern(filter.name_prefix);
-  const std::string query =
-      absl::StrCat("ListPupils|", filter.institution_id, "|",
-                   filter.grade.value_or(0), "|", pattern.value_or(""));
-  PUMPURS_ASSIGN_OR_RETURN(SortPosition after,
-                           DecodeSortPosition(req.page_token, query));
-  PUMPURS_ASSIGN_OR_RETURN(int size, NormalizePageSize(req.page_size));
+  PUMPURS_ASSIGN_OR_RETURN(
+      PageWindow window,
+      OpenPage(
+          absl::StrCat("ListPupils|", filter.institution_id, "|",
+                       filter.grade.value_or(0), "|", pattern.value_or("")),
+          req));
   PUMPURS_ASSIGN_OR_RETURN(
       storage::Statement s,
       conn.Prepare(absl::StrCat(
@@ -233,28 +208,21 @@ absl::StatusOr<Page<Pupil>> ListPupils(Connection& conn,
           "OR p.search_family LIKE ?5 ESCAPE '\\') "
           "ORDER BY p.sort_key, p.id LIMIT ?6")));
   s.Bind(1, filter.institution_id)
-      .BindBlob(2, after.sort_key)
-      .Bind(3, after.id)
+      .BindBlob(2, window.after.sort_key)
+      .Bind(3, window.after.id)
       .BindOptional(5, pattern)
-      .Bind(6, int64_t{size} + 1);
+      .Bind(6, window.limit());
   if (filter.grade) {
     s.Bind(4, int64_t{*filter.grade});
   } else {
     s.BindNull(4);
   }
-  Page<Pupil> page;
-  SortPosition last;
-  while (true) {
-    PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    if (static_cast<int>(page.items.size()) == size) {
-      page.next_page_token = EncodeSortPosition(query, last);
-      break;
-    }
-    page.items.push_back(ReadRow(s).pupil);
-    last = {s.ColumnText(kSortKeyColumn), page.items.back().id};
-  }
-  AuditRead(call, std::move(audit));
+  PUMPURS_ASSIGN_OR_RETURN(
+      Page<Pupil> page,
+      ReadPage(s, window, kSortKeyColumn, [](const storage::Statement& row) {
+        return ReadRow(row).pupil;
+      }));
+  AuditRead(call, Event("pupil.list", place, where));
   return page;
 }
 
@@ -267,25 +235,21 @@ absl::StatusOr<Pupil> CreatePupil(Connection& conn, const CallContext& call,
   PUMPURS_RETURN_IF_ERROR(SignedIn(call, &audit));
   Violations v = std::move(input);
   CheckRequestId(v, request_id);
-  if (v.empty() && !request_id.empty()) {
+  if (v.empty()) {
     PUMPURS_ASSIGN_OR_RETURN(
         std::optional<std::string> earlier,
-        storage::RequestIds::Find(conn, call.caller_id, kCreateMethod,
-                                  request_id));
-    if (earlier) {
-      PUMPURS_ASSIGN_OR_RETURN(
-          std::string id, ParseResourceName(*earlier, kPupils, "request_id"));
-      // The first result, as any read of it: authorized and audited.
-      return GetPupil(conn, call, id);
-    }
+        EarlierCreation(conn, call, kCreateMethod, request_id, kPupils));
+    // The first result, as any read of it: authorized and audited.
+    if (earlier) return GetPupil(conn, call, *earlier);
   }
   Pupil p = pupil;
   p.id.clear();
   p.guardian_ids.clear();
   CheckPupilFields(v, Prefixed("pupil"), p, Today(),
                    /*external_id_required=*/false);
-  PUMPURS_ASSIGN_OR_RETURN(std::string municipality,
-                           CheckInstitution(conn, v, p.institution_id));
+  PUMPURS_ASSIGN_OR_RETURN(
+      std::string municipality,
+      CheckInstitution(conn, v, kInstitutionField, p.institution_id));
   PUMPURS_RETURN_IF_ERROR(v.ToStatus());
   auth::Target where = InstitutionTarget(p.institution_id, municipality);
   audit = Event("pupil.create", place, where);
@@ -300,10 +264,8 @@ absl::StatusOr<Pupil> CreatePupil(Connection& conn, const CallContext& call,
   p.create_time = p.update_time = absl::Now();
   PUMPURS_RETURN_IF_ERROR(InsertPupilRow(conn, p));
   const std::string name = ResourceName(kPupils, p.id);
-  if (!request_id.empty()) {
-    PUMPURS_RETURN_IF_ERROR(storage::RequestIds::Remember(
-        conn, call.caller_id, kCreateMethod, request_id, name, p.create_time));
-  }
+  PUMPURS_RETURN_IF_ERROR(RememberCreation(conn, call, kCreateMethod,
+                                           request_id, name, p.create_time));
   where.pupil_id = p.id;
   PUMPURS_RETURN_IF_ERROR(
       AuditChange(conn, call, Event("pupil.create", name, where)));
@@ -315,17 +277,13 @@ absl::StatusOr<Pupil> UpdatePupil(Connection& conn, const CallContext& call,
                                   const PupilChanges& changes,
                                   absl::string_view etag, Violations input) {
   const std::string name = ResourceName(kPupils, id);
-  AuditEvent audit = Event("pupil.update", name, {});
-  PUMPURS_RETURN_IF_ERROR(SignedIn(call, &audit));
-  PUMPURS_ASSIGN_OR_RETURN(std::optional<Row> row, LoadPupil(conn, id));
-  if (!row) return Missing(call, Action::kPupilWrite, name, &audit);
-  const auth::Target before = TargetOfPupil(row->pupil, row->municipality_id);
-  audit = Event("pupil.update", name, before);
-  PUMPURS_RETURN_IF_ERROR(
-      internal::Allow(call, Action::kPupilWrite, before, &audit));
-  if (!EtagMatches(etag, row->pupil.version)) return EtagMismatchError(name);
+  PUMPURS_ASSIGN_OR_RETURN(
+      const Allowed stored,
+      LoadAllowed(conn, call, id, Action::kPupilWrite, "pupil.update"));
+  const Row& row = stored.row;
+  if (!EtagMatches(etag, row.pupil.version)) return EtagMismatchError(name);
 
-  Pupil p = row->pupil;
+  Pupil p = row.pupil;
   if (changes.given_name) p.given_name = *changes.given_name;
   if (changes.family_name) p.family_name = *changes.family_name;
   if (changes.birth_date) p.birth_date = *changes.birth_date;
@@ -338,17 +296,18 @@ absl::StatusOr<Pupil> UpdatePupil(Connection& conn, const CallContext& call,
   Violations v = std::move(input);
   CheckPupilFields(v, Prefixed("pupil"), p, Today(),
                    /*external_id_required=*/false);
-  std::string municipality = row->municipality_id;
-  const bool moved = p.institution_id != row->pupil.institution_id;
+  std::string municipality = row.municipality_id;
+  const bool moved = p.institution_id != row.pupil.institution_id;
   if (moved) {
-    PUMPURS_ASSIGN_OR_RETURN(municipality,
-                             CheckInstitution(conn, v, p.institution_id));
+    PUMPURS_ASSIGN_OR_RETURN(
+        municipality,
+        CheckInstitution(conn, v, kInstitutionField, p.institution_id));
   }
   PUMPURS_RETURN_IF_ERROR(v.ToStatus());
   const auth::Target after = TargetOfPupil(p, municipality);
   if (moved) {
     // Moving a pupil takes permission where they go as well.
-    audit = Event("pupil.update", name, after);
+    const AuditEvent audit = Event("pupil.update", name, after);
     PUMPURS_RETURN_IF_ERROR(
         internal::Allow(call, Action::kPupilWrite, after, &audit));
   }
@@ -365,23 +324,18 @@ absl::StatusOr<Pupil> UpdatePupil(Connection& conn, const CallContext& call,
 
 absl::Status DeletePupil(Connection& conn, const CallContext& call,
                          absl::string_view id, absl::string_view etag) {
-  const std::string name = ResourceName(kPupils, id);
-  AuditEvent audit = Event("pupil.delete", name, {});
-  PUMPURS_RETURN_IF_ERROR(SignedIn(call, &audit));
-  PUMPURS_ASSIGN_OR_RETURN(std::optional<Row> row, LoadPupil(conn, id));
-  if (!row) return Missing(call, Action::kPupilWrite, name, &audit);
-  const auth::Target where = TargetOfPupil(row->pupil, row->municipality_id);
-  audit = Event("pupil.delete", name, where);
-  PUMPURS_RETURN_IF_ERROR(
-      internal::Allow(call, Action::kPupilWrite, where, &audit));
-  if (!EtagMatches(etag, row->pupil.version)) return EtagMismatchError(name);
-  for (const char* sql : {"DELETE FROM guardian_pupils WHERE pupil_id = ?",
-                          "DELETE FROM pupils WHERE id = ?"}) {
-    PUMPURS_ASSIGN_OR_RETURN(storage::Statement s, conn.Prepare(sql));
-    s.Bind(1, id);
-    PUMPURS_RETURN_IF_ERROR(s.Run());
+  PUMPURS_ASSIGN_OR_RETURN(
+      Allowed pupil,
+      LoadAllowed(conn, call, id, Action::kPupilWrite, "pupil.delete"));
+  if (!EtagMatches(etag, pupil.row.pupil.version)) {
+    return EtagMismatchError(ResourceName(kPupils, id));
   }
-  return AuditChange(conn, call, std::move(audit));
+  PUMPURS_RETURN_IF_ERROR(
+      DeleteById(conn,
+                 {"DELETE FROM guardian_pupils WHERE pupil_id = ?",
+                  "DELETE FROM pupils WHERE id = ?"},
+                 id));
+  return AuditChange(conn, call, std::move(pupil.audit));
 }
 
 }  // namespace pumpurs::directory

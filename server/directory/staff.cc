@@ -6,27 +6,23 @@
 #include "absl/strings/string_view.h"
 #include "server/common/etag.h"
 #include "server/common/ids.h"
-#include "server/common/paging.h"
 #include "server/common/status_macros.h"
 #include "server/common/text.h"
 #include "server/directory/people.h"
 #include "server/directory/people_internal.h"
 #include "server/directory/rows.h"
-#include "server/storage/request_ids.h"
 
 namespace pumpurs::directory {
 namespace {
 
 using auth::Action;
+using internal::CheckInstitution;
 using internal::ExternalIdInUse;
 using internal::ExternalIdTaken;
 using internal::InstitutionTarget;
-using internal::kInstitutions;
 using internal::kStaff;
 using internal::LikePattern;
 using internal::Missing;
-using internal::MunicipalityOf;
-using internal::Named;
 using internal::SignedIn;
 
 constexpr char kSelect[] =
@@ -60,36 +56,19 @@ Row ReadRow(const storage::Statement& s) {
   return r;
 }
 
-absl::StatusOr<std::optional<Row>> LoadStaff(Connection& conn,
-                                             absl::string_view id) {
+// A stored staff member the caller may `action`.
+absl::StatusOr<Row> LoadAllowed(Connection& conn, const CallContext& call,
+                                absl::string_view id, Action action) {
+  PUMPURS_RETURN_IF_ERROR(SignedIn(call, nullptr));
   PUMPURS_ASSIGN_OR_RETURN(
-      storage::Statement s,
-      conn.Prepare(absl::StrCat(kSelect, "WHERE s.id = ?")));
-  s.Bind(1, id);
-  PUMPURS_ASSIGN_OR_RETURN(bool found, s.Step());
-  if (!found) return std::optional<Row>();
-  return std::optional<Row>(ReadRow(s));
-}
-
-std::optional<std::string> NullIfEmpty(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  return s;
-}
-
-absl::StatusOr<std::string> CheckInstitution(
-    Connection& conn, Violations& v, const std::string& institution_id) {
-  if (Named(v, kInstitutionField)) return std::string();
-  if (institution_id.empty()) {
-    v.Add(kInstitutionField, "is required");
-    return std::string();
-  }
-  PUMPURS_ASSIGN_OR_RETURN(std::optional<std::string> municipality,
-                           MunicipalityOf(conn, institution_id));
-  if (!municipality) {
-    v.Add(kInstitutionField, "no such institution");
-    return std::string();
-  }
-  return *municipality;
+      std::optional<Row> row,
+      LoadRow(conn, absl::StrCat(kSelect, "WHERE s.id = ?"), id, ReadRow));
+  if (!row) return Missing(call, action, ResourceName(kStaff, id), nullptr);
+  PUMPURS_RETURN_IF_ERROR(internal::Allow(
+      call, action,
+      InstitutionTarget(row->staff.institution_id, row->municipality_id),
+      nullptr));
+  return *std::move(row);
 }
 
 }  // namespace
@@ -146,15 +125,9 @@ absl::Status UpdateStaffRow(Connection& conn, const StaffMember& m) {
 absl::StatusOr<StaffMember> GetStaffMember(Connection& conn,
                                            const CallContext& call,
                                            absl::string_view id) {
-  PUMPURS_RETURN_IF_ERROR(SignedIn(call, nullptr));
-  const std::string name = ResourceName(kStaff, id);
-  PUMPURS_ASSIGN_OR_RETURN(std::optional<Row> row, LoadStaff(conn, id));
-  if (!row) return Missing(call, Action::kStaffRead, name, nullptr);
-  PUMPURS_RETURN_IF_ERROR(internal::Allow(
-      call, Action::kStaffRead,
-      InstitutionTarget(row->staff.institution_id, row->municipality_id),
-      nullptr));
-  return std::move(row->staff);
+  PUMPURS_ASSIGN_OR_RETURN(Row row,
+                           LoadAllowed(conn, call, id, Action::kStaffRead));
+  return std::move(row.staff);
 }
 
 absl::StatusOr<Page<StaffMember>> ListStaffMembers(Connection& conn,
@@ -169,24 +142,18 @@ absl::StatusOr<Page<StaffMember>> ListStaffMembers(Connection& conn,
   }
   internal::CheckNamePrefix(v, filter.name_prefix);
   PUMPURS_RETURN_IF_ERROR(v.ToStatus());
-  PUMPURS_ASSIGN_OR_RETURN(std::optional<std::string> municipality,
-                           MunicipalityOf(conn, filter.institution_id));
-  if (!municipality) {
-    return Missing(call, Action::kStaffRead,
-                   ResourceName(kInstitutions, filter.institution_id), nullptr);
-  }
-  PUMPURS_RETURN_IF_ERROR(internal::Allow(
-      call, Action::kStaffRead,
-      InstitutionTarget(filter.institution_id, *municipality), nullptr));
+  const absl::StatusOr<auth::Target> allowed = internal::AllowAtInstitution(
+      conn, call, Action::kStaffRead, filter.institution_id,
+      /*audit_action=*/"");
+  PUMPURS_RETURN_IF_ERROR(allowed.status());
 
   const std::optional<std::string> pattern = LikePattern(filter.name_prefix);
   const int position = filter.position ? static_cast<int>(*filter.position) : 0;
-  const std::string query =
-      absl::StrCat("ListStaffMembers|", filter.institution_id, "|", position,
-                   "|", pattern.value_or(""));
-  PUMPURS_ASSIGN_OR_RETURN(SortPosition after,
-                           DecodeSortPosition(req.page_token, query));
-  PUMPURS_ASSIGN_OR_RETURN(int size, NormalizePageSize(req.page_size));
+  PUMPURS_ASSIGN_OR_RETURN(
+      PageWindow window,
+      OpenPage(absl::StrCat("ListStaffMembers|", filter.institution_id, "|",
+                            position, "|", pattern.value_or("")),
+               req));
   PUMPURS_ASSIGN_OR_RETURN(
       storage::Statement s,
       conn.Prepare(absl::StrCat(
@@ -197,28 +164,18 @@ absl::StatusOr<Page<StaffMember>> ListStaffMembers(Connection& conn,
           "OR s.search_family LIKE ?5 ESCAPE '\\') "
           "ORDER BY s.sort_key, s.id LIMIT ?6")));
   s.Bind(1, filter.institution_id)
-      .BindBlob(2, after.sort_key)
-      .Bind(3, after.id)
+      .BindBlob(2, window.after.sort_key)
+      .Bind(3, window.after.id)
       .BindOptional(5, pattern)
-      .Bind(6, int64_t{size} + 1);
+      .Bind(6, window.limit());
   if (filter.position) {
     s.Bind(4, int64_t{position});
   } else {
     s.BindNull(4);
   }
-  Page<StaffMember> page;
-  SortPosition last;
-  while (true) {
-    PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    if (static_cast<int>(page.items.size()) == size) {
-      page.next_page_token = EncodeSortPosition(query, last);
-      break;
-    }
-    page.items.push_back(ReadRow(s).staff);
-    last = {s.ColumnText(kSortKeyColumn), page.items.back().id};
-  }
-  return page;
+  return ReadPage(s, window, kSortKeyColumn, [](const storage::Statement& row) {
+    return ReadRow(row).staff;
+  });
 }
 
 absl::StatusOr<StaffMember> CreateStaffMember(Connection& conn,
@@ -229,23 +186,19 @@ absl::StatusOr<StaffMember> CreateStaffMember(Connection& conn,
   PUMPURS_RETURN_IF_ERROR(SignedIn(call, nullptr));
   Violations v = std::move(input);
   CheckRequestId(v, request_id);
-  if (v.empty() && !request_id.empty()) {
+  if (v.empty()) {
     PUMPURS_ASSIGN_OR_RETURN(
         std::optional<std::string> earlier,
-        storage::RequestIds::Find(conn, call.caller_id, kCreateMethod,
-                                  request_id));
-    if (earlier) {
-      PUMPURS_ASSIGN_OR_RETURN(
-          std::string id, ParseResourceName(*earlier, kStaff, "request_id"));
-      return GetStaffMember(conn, call, id);
-    }
+        EarlierCreation(conn, call, kCreateMethod, request_id, kStaff));
+    if (earlier) return GetStaffMember(conn, call, *earlier);
   }
   StaffMember m = staff;
   m.id.clear();
   CheckStaffFields(v, Prefixed("staff_member"), m,
                    /*external_id_required=*/false);
-  PUMPURS_ASSIGN_OR_RETURN(std::string municipality,
-                           CheckInstitution(conn, v, m.institution_id));
+  PUMPURS_ASSIGN_OR_RETURN(
+      std::string municipality,
+      CheckInstitution(conn, v, kInstitutionField, m.institution_id));
   PUMPURS_RETURN_IF_ERROR(v.ToStatus());
   PUMPURS_RETURN_IF_ERROR(internal::Allow(
       call, Action::kStaffWrite,
@@ -257,27 +210,21 @@ absl::StatusOr<StaffMember> CreateStaffMember(Connection& conn,
   m.version = 1;
   m.create_time = m.update_time = absl::Now();
   PUMPURS_RETURN_IF_ERROR(internal::InsertStaffRow(conn, m));
-  if (!request_id.empty()) {
-    PUMPURS_RETURN_IF_ERROR(storage::RequestIds::Remember(
-        conn, call.caller_id, kCreateMethod, request_id,
-        ResourceName(kStaff, m.id), m.create_time));
-  }
+  PUMPURS_RETURN_IF_ERROR(
+      RememberCreation(conn, call, kCreateMethod, request_id,
+                       ResourceName(kStaff, m.id), m.create_time));
   return m;
 }
 
 absl::StatusOr<StaffMember> UpdateStaffMember(
     Connection& conn, const CallContext& call, absl::string_view id,
     const StaffChanges& changes, absl::string_view etag, Violations input) {
-  PUMPURS_RETURN_IF_ERROR(SignedIn(call, nullptr));
-  const std::string name = ResourceName(kStaff, id);
-  PUMPURS_ASSIGN_OR_RETURN(std::optional<Row> row, LoadStaff(conn, id));
-  if (!row) return Missing(call, Action::kStaffWrite, name, nullptr);
-  PUMPURS_RETURN_IF_ERROR(internal::Allow(
-      call, Action::kStaffWrite,
-      InstitutionTarget(row->staff.institution_id, row->municipality_id),
-      nullptr));
-  if (!EtagMatches(etag, row->staff.version)) return EtagMismatchError(name);
-  StaffMember m = row->staff;
+  PUMPURS_ASSIGN_OR_RETURN(const Row row,
+                           LoadAllowed(conn, call, id, Action::kStaffWrite));
+  if (!EtagMatches(etag, row.staff.version)) {
+    return EtagMismatchError(ResourceName(kStaff, id));
+  }
+  StaffMember m = row.staff;
   if (changes.given_name) m.given_name = *changes.given_name;
   if (changes.family_name) m.family_name = *changes.family_name;
   if (changes.position) m.position = *changes.position;
@@ -286,11 +233,12 @@ absl::StatusOr<StaffMember> UpdateStaffMember(
   Violations v = std::move(input);
   CheckStaffFields(v, Prefixed("staff_member"), m,
                    /*external_id_required=*/false);
-  const bool moved = m.institution_id != row->staff.institution_id;
-  std::string municipality = row->municipality_id;
+  const bool moved = m.institution_id != row.staff.institution_id;
+  std::string municipality = row.municipality_id;
   if (moved) {
-    PUMPURS_ASSIGN_OR_RETURN(municipality,
-                             CheckInstitution(conn, v, m.institution_id));
+    PUMPURS_ASSIGN_OR_RETURN(
+        municipality,
+        CheckInstitution(conn, v, kInstitutionField, m.institution_id));
   }
   PUMPURS_RETURN_IF_ERROR(v.ToStatus());
   if (moved) {
@@ -309,19 +257,12 @@ absl::StatusOr<StaffMember> UpdateStaffMember(
 
 absl::Status DeleteStaffMember(Connection& conn, const CallContext& call,
                                absl::string_view id, absl::string_view etag) {
-  PUMPURS_RETURN_IF_ERROR(SignedIn(call, nullptr));
-  const std::string name = ResourceName(kStaff, id);
-  PUMPURS_ASSIGN_OR_RETURN(std::optional<Row> row, LoadStaff(conn, id));
-  if (!row) return Missing(call, Action::kStaffWrite, name, nullptr);
-  PUMPURS_RETURN_IF_ERROR(internal::Allow(
-      call, Action::kStaffWrite,
-      InstitutionTarget(row->staff.institution_id, row->municipality_id),
-      nullptr));
-  if (!EtagMatches(etag, row->staff.version)) return EtagMismatchError(name);
-  PUMPURS_ASSIGN_OR_RETURN(storage::Statement s,
-                           conn.Prepare("DELETE FROM staff WHERE id = ?"));
-  s.Bind(1, id);
-  return s.Run();
+  PUMPURS_ASSIGN_OR_RETURN(const Row row,
+                           LoadAllowed(conn, call, id, Action::kStaffWrite));
+  if (!EtagMatches(etag, row.staff.version)) {
+    return EtagMismatchError(ResourceName(kStaff, id));
+  }
+  return DeleteById(conn, {"DELETE FROM staff WHERE id = ?"}, id);
 }
 
 }  // namespace pumpurs::directory

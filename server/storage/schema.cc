@@ -186,8 +186,132 @@ CREATE TABLE request_ids (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// The knowledge base. Taxonomy items and articles are stored as serialized
+// pumpurs.v1 messages (data / draft / revision BLOBs) with plain indexed
+// columns beside them for filtering. seed_hash: hash of the seed item the row
+// was last loaded from ('' if written through the API); edited: changed
+// through the API since, so a later seed leaves it alone.
+constexpr char kKnowledgeBase[] = R"sql(
+CREATE TABLE kb_risk_factors (
+  code TEXT PRIMARY KEY,
+  risk_group INTEGER NOT NULL,
+  ord INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  seed_hash TEXT NOT NULL DEFAULT '',
+  edited INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX kb_risk_factors_by_group ON kb_risk_factors(risk_group, ord, code);
+
+CREATE TABLE kb_measure_types (
+  code TEXT PRIMARY KEY,
+  category INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  seed_hash TEXT NOT NULL DEFAULT '',
+  edited INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX kb_measure_types_by_category ON kb_measure_types(category, code);
+
+CREATE TABLE kb_measure_risks (
+  measure_code TEXT NOT NULL REFERENCES kb_measure_types(code),
+  risk_code TEXT NOT NULL REFERENCES kb_risk_factors(code),
+  strength INTEGER NOT NULL,
+  PRIMARY KEY (measure_code, risk_code)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX kb_measure_risks_by_risk ON kb_measure_risks(risk_code, measure_code);
+
+-- kind and audiences (bitmask of 1 << Audience) are those of the published
+-- revision once there is one, else of the working copy (draft).
+CREATE TABLE kb_articles (
+  id TEXT PRIMARY KEY,
+  seed_key TEXT UNIQUE,
+  kind INTEGER NOT NULL,
+  state INTEGER NOT NULL CHECK (state BETWEEN 1 AND 3),
+  audiences INTEGER NOT NULL,
+  draft BLOB NOT NULL,
+  published_revision INTEGER NOT NULL DEFAULT 0,
+  version INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  seed_hash TEXT NOT NULL DEFAULT '',
+  edited INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX kb_articles_by_state ON kb_articles(state, kind, update_time, id);
+CREATE INDEX kb_articles_by_time ON kb_articles(update_time, id);
+
+-- Links of each article's PUBLISHED revision.
+CREATE TABLE kb_article_risks (
+  article_id TEXT NOT NULL REFERENCES kb_articles(id),
+  risk_code TEXT NOT NULL,
+  PRIMARY KEY (article_id, risk_code)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX kb_article_risks_by_risk ON kb_article_risks(risk_code, article_id);
+
+CREATE TABLE kb_article_measures (
+  article_id TEXT NOT NULL REFERENCES kb_articles(id),
+  measure_code TEXT NOT NULL,
+  PRIMARY KEY (article_id, measure_code)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX kb_article_measures_by_measure
+  ON kb_article_measures(measure_code, article_id);
+
+-- Published revisions: immutable (the triggers refuse changes).
+CREATE TABLE kb_article_revisions (
+  article_id TEXT NOT NULL REFERENCES kb_articles(id),
+  number INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  publish_time INTEGER NOT NULL,
+  publisher TEXT NOT NULL,
+  PRIMARY KEY (article_id, number)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER kb_article_revisions_no_update
+BEFORE UPDATE ON kb_article_revisions
+BEGIN SELECT RAISE(ABORT, 'article revisions cannot be changed'); END;
+CREATE TRIGGER kb_article_revisions_no_delete
+BEFORE DELETE ON kb_article_revisions
+BEGIN SELECT RAISE(ABORT, 'article revisions cannot be deleted'); END;
+)sql";
+
+// Full-text search over published articles (server/knowledge/search*.h).
+// kb_search holds each article's texts NORMALIZED (every word folded and
+// stemmed: knowledge/latvian_stemmer.h), one row per published article, the
+// Latvian and English texts in their own columns so a query matches each
+// language with its own stemming; its rowid is kb_search_docs.doc.
+// kb_search_docs is narrow on purpose (it is read for every match): the
+// published revision's kind and audiences (bitmask 1 << Audience), so that
+// filtering needs no other table. kb_search_texts keeps the original texts
+// for the titles and snippets of the hits returned. All three are rebuilt
+// for an article by knowledge::ReindexArticle; no rows for drafts or
+// archived articles.
+constexpr char kKnowledgeSearch[] = R"sql(
+CREATE TABLE kb_search_docs (
+  doc INTEGER PRIMARY KEY,
+  article_id TEXT NOT NULL UNIQUE REFERENCES kb_articles(id),
+  kind INTEGER NOT NULL,
+  audiences INTEGER NOT NULL
+) STRICT;
+CREATE TABLE kb_search_texts (
+  doc INTEGER PRIMARY KEY REFERENCES kb_search_docs(doc),
+  title_lv TEXT NOT NULL,
+  summary_lv TEXT NOT NULL,
+  body_lv TEXT NOT NULL,
+  title_en TEXT NOT NULL,
+  summary_en TEXT NOT NULL,
+  body_en TEXT NOT NULL
+) STRICT;
+-- Covers the link lookups of search filters and recommendations
+-- (kb_article_risks / kb_article_measures → published, readable articles)
+-- without reading the wide kb_articles rows.
+CREATE INDEX kb_articles_for_links ON kb_articles(id, state, audiences);
+CREATE VIRTUAL TABLE kb_search USING fts5(
+  title_lv, summary_lv, body_lv, title_en, summary_en, body_en,
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "foundation: directory, accounts, audit, request ids", kFoundation},
+    {2, "knowledge base: taxonomy, articles, revisions", kKnowledgeBase},
+    {3, "knowledge base: full-text search index", kKnowledgeSearch},
 };
 
 }  // namespace

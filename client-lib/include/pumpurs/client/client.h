@@ -36,6 +36,7 @@
 #include "pumpurs/v1/audit.pb.h"
 #include "pumpurs/v1/auth.pb.h"
 #include "pumpurs/v1/directory.pb.h"
+#include "pumpurs/v1/knowledge_base.pb.h"
 #include "pumpurs/v1/system.pb.h"
 
 namespace pumpurs::client {
@@ -571,6 +572,107 @@ class Client {
       const CallOptions& options = {}) const;
 
   // --- AuditService (add above this line) ---
+
+  // ---- KnowledgeBaseService ----
+  // The taxonomy and published parent/pupil articles need no token; staff
+  // articles need any signed-in account; writes need a methodologist.
+
+  // One page of risk factors (by group and order) / measure types (by code).
+  // Errors: INVALID_ARGUMENT.
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::ListRiskFactorsResponse> ListRiskFactors(
+      const v1::ListRiskFactorsRequest& request,
+      const CallOptions& options = {}) const;
+  absl::StatusOr<v1::ListMeasureTypesResponse> ListMeasureTypes(
+      const v1::ListMeasureTypesRequest& request,
+      const CallOptions& options = {}) const;
+  // Every risk factor / measure type the request's filters select.
+  // Thread-safe; `fn` as for ForEachMunicipality.
+  absl::Status ForEachRiskFactor(
+      const v1::ListRiskFactorsRequest& request,
+      const std::function<bool(const v1::RiskFactor&)>& fn,
+      const CallOptions& options = {}) const;
+  absl::Status ForEachMeasureType(
+      const v1::ListMeasureTypesRequest& request,
+      const std::function<bool(const v1::MeasureType&)>& fn,
+      const CallOptions& options = {}) const;
+
+  // One risk factor ("riskFactors/{code}") / measure type
+  // ("measureTypes/{code}"). Errors: INVALID_ARGUMENT, NOT_FOUND.
+  // Thread-safe.
+  absl::StatusOr<v1::RiskFactor> GetRiskFactor(
+      absl::string_view name, const CallOptions& options = {}) const;
+  absl::StatusOr<v1::MeasureType> GetMeasureType(
+      absl::string_view name, const CallOptions& options = {}) const;
+
+  // An article: the published version for readers, the working copy for
+  // methodologists. Errors: INVALID_ARGUMENT, NOT_FOUND (also for articles
+  // the caller may not read), UNAUTHENTICATED (staff articles without an
+  // account). Thread-safe.
+  absl::StatusOr<v1::Article> GetArticle(absl::string_view name,
+                                         const CallOptions& options = {}) const;
+  // One page of the articles the caller may read, newest first.
+  // Errors: INVALID_ARGUMENT. Thread-safe.
+  absl::StatusOr<v1::ListArticlesResponse> ListArticles(
+      const v1::ListArticlesRequest& request,
+      const CallOptions& options = {}) const;
+  // Every article the request's filters select. Thread-safe.
+  absl::Status ForEachArticle(const v1::ListArticlesRequest& request,
+                              const std::function<bool(const v1::Article&)>& fn,
+                              const CallOptions& options = {}) const;
+
+  // Creates a draft article (methodologists). A request_id is added if the
+  // request has none, so a retried call creates one article.
+  // Errors: INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED.
+  // Thread-safe.
+  absl::StatusOr<v1::Article> CreateArticle(
+      const v1::CreateArticleRequest& request,
+      const CallOptions& options = {}) const;
+  // Changes an article's working copy. Errors: INVALID_ARGUMENT,
+  // UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND, ABORTED (stale etag),
+  // FAILED_PRECONDITION (archived). Thread-safe.
+  absl::StatusOr<v1::Article> UpdateArticle(
+      const v1::UpdateArticleRequest& request,
+      const CallOptions& options = {}) const;
+  // Publishes the working copy as a new revision (`etag` empty:
+  // unconditionally). Errors: as UpdateArticle, FAILED_PRECONDITION
+  // (ARTICLE_NEEDS_LATVIAN, ARTICLE_ARCHIVED). Thread-safe.
+  absl::StatusOr<v1::Article> PublishArticle(
+      absl::string_view name, absl::string_view etag = "",
+      const CallOptions& options = {}) const;
+  // Archives an article. Errors: as UpdateArticle. Thread-safe.
+  absl::StatusOr<v1::Article> ArchiveArticle(
+      absl::string_view name, absl::string_view etag = "",
+      const CallOptions& options = {}) const;
+
+  // One published revision ("articles/{a}/revisions/{n}").
+  // Errors: INVALID_ARGUMENT, NOT_FOUND. Thread-safe.
+  absl::StatusOr<v1::ArticleRevision> GetArticleRevision(
+      absl::string_view name, const CallOptions& options = {}) const;
+  // One page of an article's revisions, newest first.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND. Thread-safe.
+  absl::StatusOr<v1::ListArticleRevisionsResponse> ListArticleRevisions(
+      const v1::ListArticleRevisionsRequest& request,
+      const CallOptions& options = {}) const;
+
+  // One page of full-text search hits over the published articles the
+  // caller may read, best first (bm25), with snippets that mark the matched
+  // words "[like this]". Case, diacritics and common Latvian inflections do
+  // not matter; every query word also matches as a prefix.
+  // Errors: INVALID_ARGUMENT. Thread-safe.
+  absl::StatusOr<v1::SearchArticlesResponse> SearchArticles(
+      const v1::SearchArticlesRequest& request,
+      const CallOptions& options = {}) const;
+  // The measure types for a pupil's assessed risks, ranked by points
+  // (strength × severity per addressed risk) with the reasons; measures with
+  // a caveat (grade, vocational school) come after all suitable ones.
+  // Deterministic; no account needed. Errors: INVALID_ARGUMENT.
+  // Thread-safe.
+  absl::StatusOr<v1::RecommendMeasuresResponse> RecommendMeasures(
+      const v1::RecommendMeasuresRequest& request,
+      const CallOptions& options = {}) const;
+
+  // --- KnowledgeBaseService (add above this line) ---
 
  private:
   class Impl;
