@@ -24,6 +24,9 @@
 #                processes used more cores than this is discarded and run
 #                again after a pause, up to RETRIES (default 4) times; for
 #                shared machines
+#   SERVER_LOG   where the server's log (one JSON line per RPC, about
+#                150 bytes each: hundreds of MB per run) goes; default a
+#                file in the temporary directory, /dev/null to drop it
 #   KEEP=1       keep the temporary directory (database, server log)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -74,18 +77,19 @@ echo "database dir: $work ($(df -PT "$work" | awk 'NR==2 {print $2 " on " $1}'))
 echo "durability: $DURABILITY, duration $DURATION, warmup $WARMUP, repeats $REPEATS"
 echo
 
-# The server logs one JSON line per RPC to stderr; it goes to a file here.
+# The server logs one JSON line per RPC to stderr.
+server_log="${SERVER_LOG:-$work/server.log}"
 # --demo: pumpurs-load signs in as the demo administrator (the directory
 # needs one); its load codes stay clear of the demo's.
 "$server_bin" --listen 127.0.0.1:0 --port_file "$work/port" \
   --db "$work/bench.db" --durability "$DURABILITY" --demo \
-  2>"$work/server.log" &
+  2>"$server_log" &
 server_pid=$!
 for _ in $(seq 100); do
   [[ -s "$work/port" ]] && break
   if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "bench: the server exited at start:" >&2
-    cat "$work/server.log" >&2
+    cat "$server_log" >&2
     exit 1
   fi
   sleep 0.1
@@ -155,7 +159,7 @@ if ! wait "$server_pid"; then
   exit 1
 fi
 server_pid=""
-echo "server log: $(wc -l <"$work/server.log") lines"
+echo "server log: $(wc -l <"$server_log") lines"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 

@@ -54,7 +54,7 @@ namespace v1 = ::pumpurs::v1;
 using ::pumpurs::client::Client;
 using Args = std::vector<std::string>;
 
-constexpr size_t kMaxFileBytes = 16 * 1024 * 1024;
+constexpr size_t kMaxFileBytes = size_t{16} * 1024 * 1024;
 
 int Usage(absl::string_view message, absl::string_view usage) {
   std::fprintf(stderr, "pumpurs: %s\nusage: %s\n", std::string(message).c_str(),

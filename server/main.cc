@@ -10,6 +10,7 @@
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "server/common/version.h"
 #include "server/server.h"
 
@@ -35,6 +36,9 @@ ABSL_FLAG(std::string, bootstrap_admin, "",
           "if no account has this username, create it as the first national "
           "administrator; its password is read from the environment variable "
           "PUMPURS_BOOTSTRAP_PASSWORD (never a flag, which others could see)");
+ABSL_FLAG(absl::Duration, shutdown_drain, absl::ZeroDuration(),
+          "on SIGTERM/SIGINT, keep serving this long after health reports "
+          "NOT_SERVING (e.g. 5s behind a load balancer), then drain and stop");
 ABSL_FLAG(std::string, port_file, "",
           "if set, write the bound port here once serving (for tests)");
 
@@ -60,6 +64,12 @@ int main(int argc, char** argv) {
   options.listen = absl::GetFlag(FLAGS_listen);
   options.db_path = absl::GetFlag(FLAGS_db);
   options.demo = absl::GetFlag(FLAGS_demo);
+  options.shutdown_drain = absl::GetFlag(FLAGS_shutdown_drain);
+  if (options.shutdown_drain < absl::ZeroDuration() ||
+      options.shutdown_drain > absl::Minutes(5)) {
+    std::fprintf(stderr, "--shutdown_drain must be between 0s and 5m\n");
+    return 2;
+  }
   options.bootstrap_admin = absl::GetFlag(FLAGS_bootstrap_admin);
   if (!options.bootstrap_admin.empty()) {
     const char* password = std::getenv("PUMPURS_BOOTSTRAP_PASSWORD");

@@ -102,6 +102,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       storage::Database::Open(db_options);
   if (!db.ok()) return db.status();
   server->db_ = *std::move(db);
+  server->shutdown_drain_ = options.shutdown_drain;
   // The knowledge base shipped with the release, into every database.
   if (absl::StatusOr<knowledge::SeedCounts> seeded =
           knowledge::LoadEmbeddedSeed(*server->db_);
@@ -176,12 +177,19 @@ void Server::Stop(absl::Duration grace) {
   // Start() failed before the gRPC server was built (bad database, port in
   // use, ...): nothing serves yet, and db_ (if any) closes itself.
   if (server_ == nullptr) return;
-  LogLine("server_stopping");
+  LogLine("server_stopping");  // NOLINT(bugprone-unused-raii): writes on
+                               // destruction
   server_->GetHealthCheckService()->SetServingStatus(false);
+  if (shutdown_drain_ > absl::ZeroDuration()) {
+    // Keep answering while load balancers notice NOT_SERVING and stop
+    // sending new calls here.
+    absl::SleepFor(shutdown_drain_);
+  }
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
   db_->Close();
-  LogLine("server_stopped");
+  LogLine(
+      "server_stopped");  // NOLINT(bugprone-unused-raii): writes on destruction
 }
 
 Server::~Server() { Stop(); }

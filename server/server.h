@@ -36,6 +36,9 @@ struct ServerOptions {
   // no account to sign in with otherwise).
   std::string bootstrap_admin;
   std::string bootstrap_password;
+  // How long Stop() keeps serving after health turns NOT_SERVING, so that
+  // load balancers can move traffic away before the port closes.
+  absl::Duration shutdown_drain = absl::ZeroDuration();
 };
 
 // The whole server: every service, health checking and reflection, over one
@@ -63,6 +66,7 @@ class Server {
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool stopped_ = false;
+  absl::Duration shutdown_drain_ = absl::ZeroDuration();
 };
 
 }  // namespace pumpurs

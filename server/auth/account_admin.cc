@@ -37,7 +37,7 @@ bool ValidUsername(absl::string_view name) {
 }
 
 bool ValidNewPassword(absl::string_view password) {
-  const long chars = Utf8Length(password);
+  const int64_t chars = Utf8Length(password);
   return chars >= kMinPasswordChars && chars <= kMaxPasswordChars;
 }
 

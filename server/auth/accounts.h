@@ -1,6 +1,7 @@
 #ifndef PUMPURS_SERVER_AUTH_ACCOUNTS_H_
 #define PUMPURS_SERVER_AUTH_ACCOUNTS_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,8 @@ namespace pumpurs::auth {
 inline constexpr size_t kMinUsernameChars = 3;
 inline constexpr size_t kMaxUsernameChars = 64;
 // Passwords of new accounts and resets; sign-in accepts 1 to the maximum.
-inline constexpr long kMinPasswordChars = 10;
-inline constexpr long kMaxPasswordChars = 256;
+inline constexpr int64_t kMinPasswordChars = 10;
+inline constexpr int64_t kMaxPasswordChars = 256;
 
 struct AccountRecord {
   std::string id;

@@ -9,9 +9,10 @@ absl::Status RecordAudit(storage::Connection& conn, const CallContext& call,
                          const AuditEvent& event, absl::Time now) {
   PUMPURS_ASSIGN_OR_RETURN(
       storage::Statement s,
-      conn.Prepare("INSERT INTO audit_events (id, time, actor, action, "
-                   "resource, institution_id, municipality_id, pupil_id, "
-                   "outcome, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      conn.Prepare(
+          "INSERT INTO audit_events (id, time, actor, action, "
+          "resource, institution_id, municipality_id, pupil_id, "
+          "outcome, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   s.Bind(1, NewId())
       .Bind(2, absl::ToUnixMicros(now))
       .Bind(3, call.principal.ActorName())

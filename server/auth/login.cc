@@ -126,7 +126,7 @@ absl::Status ValidateLoginRequest(absl::string_view username,
   } else if (username.size() > kMaxUsernameChars) {
     v.Add("username", "must be at most 64 characters");
   }
-  const long chars = Utf8Length(password);
+  const int64_t chars = Utf8Length(password);
   if (password.empty()) {
     v.Add("password", "is required");
   } else if (chars < 0 || chars > kMaxPasswordChars) {

@@ -2,14 +2,17 @@
 
 #include <sodium.h>
 
+#include <cstddef>
+#include <cstdint>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
 namespace pumpurs::auth {
 namespace {
 
-constexpr unsigned long long kOpsLimit = 2;
-constexpr size_t kMemLimit = 19 * 1024 * 1024;
+constexpr uint64_t kOpsLimit = 2;
+constexpr size_t kMemLimit = size_t{19} * 1024 * 1024;
 
 }  // namespace
 
@@ -40,8 +43,8 @@ std::string NewSecret(absl::string_view prefix) {
   (void)InitSecrets();
   unsigned char bytes[32];
   randombytes_buf(bytes, sizeof bytes);
-  std::string encoded = absl::WebSafeBase64Escape(absl::string_view(
-      reinterpret_cast<const char*>(bytes), sizeof bytes));
+  std::string encoded = absl::WebSafeBase64Escape(
+      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
   sodium_memzero(bytes, sizeof bytes);
   return absl::StrCat(prefix, encoded);
 }
@@ -49,10 +52,11 @@ std::string NewSecret(absl::string_view prefix) {
 std::string SecretHash(absl::string_view secret) {
   (void)InitSecrets();
   unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(secret.data()),
+  crypto_hash_sha256(digest,
+                     reinterpret_cast<const unsigned char*>(secret.data()),
                      secret.size());
-  return absl::BytesToHexString(absl::string_view(
-      reinterpret_cast<const char*>(digest), sizeof digest));
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 }  // namespace pumpurs::auth

@@ -22,9 +22,13 @@
   PUMPURS_ASSIGN_OR_RETURN_IMPL_(           \
       PUMPURS_STATUS_CONCAT_(pumpurs_statusor_, __LINE__), lhs, expr)
 
+// `statusor` is a declarator and `lhs` a declaration, so neither can be
+// parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define PUMPURS_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
   auto statusor = (expr);                                   \
   if (!statusor.ok()) return std::move(statusor).status();  \
   lhs = *std::move(statusor)
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // PUMPURS_SERVER_COMMON_STATUS_MACROS_H_

@@ -6,8 +6,8 @@
 
 namespace pumpurs {
 
-long Utf8Length(absl::string_view s) {
-  long count = 0;
+int64_t Utf8Length(absl::string_view s) {
+  int64_t count = 0;
   size_t i = 0;
   while (i < s.size()) {
     unsigned char c = s[i];
@@ -54,7 +54,7 @@ void CheckText(Violations& v, absl::string_view field, absl::string_view value,
     if (required) v.Add(std::string(field), "is required");
     return;
   }
-  long n = Utf8Length(value);
+  int64_t n = Utf8Length(value);
   if (n < 0) {
     v.Add(std::string(field), "must be valid UTF-8");
     return;

@@ -1,6 +1,7 @@
 #ifndef PUMPURS_SERVER_COMMON_TEXT_H_
 #define PUMPURS_SERVER_COMMON_TEXT_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -28,7 +29,7 @@ void CheckDigits(Violations& v, absl::string_view field,
 void CheckRequestId(Violations& v, absl::string_view value);
 
 // Number of code points if `s` is valid UTF-8, or -1.
-long Utf8Length(absl::string_view s);
+int64_t Utf8Length(absl::string_view s);
 
 }  // namespace pumpurs
 

@@ -128,9 +128,9 @@ absl::Status Seed(Connection& c, const CallContext& call) {
         {"konsultants", Role::kMeasureProvider},
     };
     for (const auto& [prefix, role] : kStaffAccounts) {
-      PUMPURS_RETURN_IF_ERROR(AddAccount(c, absl::StrCat(prefix, n),
-                                         {{role, inst.id}}, now_time)
-                                  .status());
+      PUMPURS_RETURN_IF_ERROR(
+          AddAccount(c, absl::StrCat(prefix, n), {{role, inst.id}}, now_time)
+              .status());
     }
     // Positions: 7 head, 1 teacher, 2 psychologist, 3 social pedagogue.
     for (int position : {7, 1, 2, 3}) {
@@ -141,7 +141,8 @@ absl::Status Seed(Connection& c, const CallContext& call) {
           c,
           "INSERT INTO staff (id, institution_id, given_name, family_name, "
           "sort_key, search_given, search_family, position, version, "
-          "create_time, update_time) VALUES (?, ?, ?, ?, CAST(? AS BLOB), ?, ?, ?, 1, ?, ?)",
+          "create_time, update_time) VALUES (?, ?, ?, ?, CAST(? AS BLOB), ?, "
+          "?, ?, 1, ?, ?)",
           text, {position, now, now}));
       ++person;
     }
@@ -165,7 +166,8 @@ absl::Status Seed(Connection& c, const CallContext& call) {
           "INSERT INTO pupils (id, institution_id, given_name, family_name, "
           "sort_key, search_given, search_family, birth_date, class_label, "
           "external_id, grade, vocational_course, version, create_time, "
-          "update_time) VALUES (?, ?, ?, ?, CAST(? AS BLOB), ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+          "update_time) VALUES (?, ?, ?, ?, CAST(? AS BLOB), ?, ?, ?, ?, ?, ?, "
+          "?, 1, ?, ?)",
           text, {grade, course, now, now}));
       const std::string guardian_id = NewId();
       Person g{kGivenNames[(person + 5) % 8], kFamilyNames[person % 8]};
@@ -178,7 +180,8 @@ absl::Status Seed(Connection& c, const CallContext& call) {
           "VALUES (?, ?, ?, CAST(? AS BLOB), ?, ?, 1, ?, ?)",
           gtext, {now, now}));
       PUMPURS_RETURN_IF_ERROR(Insert(
-          c, "INSERT INTO guardian_pupils (guardian_id, pupil_id) VALUES (?, ?)",
+          c,
+          "INSERT INTO guardian_pupils (guardian_id, pupil_id) VALUES (?, ?)",
           {guardian_id, pupil_id}, {}));
       if (k == 0) {
         // The first guardian of each institution can sign in.
@@ -205,11 +208,11 @@ absl::Status Seed(Connection& c, const CallContext& call) {
       PUMPURS_ASSIGN_OR_RETURN(
           auth::AccountRecord stored,
           auth::InsertAccount(c, std::move(service), now_time));
-      PUMPURS_RETURN_IF_ERROR(Insert(
-          c,
-          "INSERT INTO api_keys (id, account_id, key_hash, create_time) "
-          "VALUES (?, ?, ?, ?)",
-          {NewId(), stored.id, auth::SecretHash(kDemoApiKey)}, {now}));
+      PUMPURS_RETURN_IF_ERROR(
+          Insert(c,
+                 "INSERT INTO api_keys (id, account_id, key_hash, create_time) "
+                 "VALUES (?, ?, ?, ?)",
+                 {NewId(), stored.id, auth::SecretHash(kDemoApiKey)}, {now}));
     }
   }
   LogLine("demo_seeded")

@@ -60,7 +60,7 @@ enum class ImportKind {
   kStaff = 3
 };
 
-inline constexpr size_t kMaxImportBytes = 16 * 1024 * 1024;
+inline constexpr size_t kMaxImportBytes = size_t{16} * 1024 * 1024;
 inline constexpr int kMaxImportRows = 100000;
 // A report lists at most this many errors, then one more (line 0) that
 // says how many were left out, so that the final message stays well within

@@ -172,7 +172,7 @@ bool HasLatvian(const v1::Article& a) {
 // Valid UTF-8 of at most `max_chars`; line breaks and tabs allowed.
 void CheckLongText(Violations& v, const std::string& field,
                    const std::string& value, size_t max_chars) {
-  long n = Utf8Length(value);
+  int64_t n = Utf8Length(value);
   if (n < 0) {
     v.Add(field, "must be valid UTF-8");
     return;

@@ -326,7 +326,7 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchArticles(
         .Bind(3, audience_bit)
         .Bind(4, visible)
         .Bind(5, risk_code)
-        .Bind(6, static_cast<int64_t>(page_size + 1))
+        .Bind(6, static_cast<int64_t>(page_size) + 1)
         .Bind(7, offset);
     while (true) {
       PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());

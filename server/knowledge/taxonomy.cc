@@ -53,7 +53,7 @@ void CheckLongLocalized(Violations& v, const std::string& field,
   for (const auto& [suffix, text] :
        {std::pair<const char*, const std::string*>{".lv", &t.lv()},
         {".en", &t.en()}}) {
-    long n = Utf8Length(*text);
+    int64_t n = Utf8Length(*text);
     if (n < 0) {
       v.Add(field + suffix, "must be valid UTF-8");
     } else if (static_cast<size_t>(n) > max_chars) {

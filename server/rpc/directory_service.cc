@@ -119,6 +119,7 @@ std::vector<std::string> PupilRefs(
     const google::protobuf::RepeatedPtrField<std::string>& names,
     Violations& v) {
   std::vector<std::string> ids;
+  ids.reserve(names.size());
   for (int i = 0; i < names.size(); ++i) {
     ids.push_back(BodyRef(names[i].empty() ? std::string("-") : names[i],
                           kPupils, absl::StrCat("guardian.pupils[", i, "]"),

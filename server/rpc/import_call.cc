@@ -132,7 +132,7 @@ void ImportCall::Conclude(absl::StatusOr<directory::ImportReport> report) {
       [this](storage::Connection& c) {
         return auth::StoreDeferredAudit(c, call_, absl::Now());
       },
-      [this, held](absl::Status stored) {
+      [this, held](const absl::Status& stored) {
         if (!stored.ok()) {
           // Unaudited access is not answered.
           End(std::nullopt, stored);

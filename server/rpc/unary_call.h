@@ -104,7 +104,7 @@ grpc::ServerUnaryReactor* Serve(
             [&call](storage::Connection& c) {
               return auth::StoreDeferredAudit(c, call, absl::Now());
             },
-            [reactor, response, fill, held](absl::Status stored) {
+            [reactor, response, fill, held](const absl::Status& stored) {
               if (!stored.ok()) {
                 // Unaudited access is not answered.
                 reactor->Finish(stored);

@@ -114,13 +114,13 @@ absl::Status Database::Outcome(const CallContext& call, absl::Status status) {
   return status;
 }
 
-void Database::Read(const CallContext& call, Work work, Done done) {
+void Database::Read(const CallContext& call, Work work, const Done& done) {
   if (!read_queue_.Push(Task{call, std::move(work), done})) {
     done(ShuttingDown());
   }
 }
 
-void Database::Write(const CallContext& call, Work work, Done done) {
+void Database::Write(const CallContext& call, Work work, const Done& done) {
   if (!write_queue_.Push(Task{call, std::move(work), done})) {
     done(ShuttingDown());
   }

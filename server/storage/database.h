@@ -59,8 +59,8 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  void Read(const CallContext& call, Work work, Done done);
-  void Write(const CallContext& call, Work work, Done done);
+  void Read(const CallContext& call, Work work, const Done& done);
+  void Write(const CallContext& call, Work work, const Done& done);
 
   // Value-returning forms: `done` gets the work's value once final.
   template <typename T>

@@ -184,6 +184,34 @@ class ShutdownTest(harness.ServerTestCase):
     def test_sigint(self):
         self.check_stop(signal.SIGINT)
 
+    def test_drain_keeps_serving_while_health_says_not_serving(self):
+        server = self.start_server(durability="full",
+                                   extra_args=["--shutdown_drain=1s"])
+        writers = Writers(server)
+        watcher = HealthWatcher(server)
+        time.sleep(0.5)
+        watcher.signalled_at = time.monotonic()
+        acked_at_signal = len(writers.acked)
+        server.send_signal(signal.SIGTERM)
+        time.sleep(0.6)  # inside the drain window
+        acked_in_drain = len(writers.acked) - acked_at_signal
+        rc = server.wait(timeout=EXIT_WITHIN_S + 1)
+        watcher.done.set()
+        watcher.thread.join(5)
+        self.assertTrue(writers.join(15), "client threads hung")
+        if rc is None:
+            server.kill9()
+            self.fail("did not exit:\n%s" % server.stderr())
+        self.assertEqual(rc, 0, server.stderr())
+        # Health said NOT_SERVING while the server still answered, so a load
+        # balancer had time to move traffic away.
+        early = [r for t, r in watcher.seen if t < 0.9]
+        self.assertIn(harness.NOT_SERVING, early, watcher.seen)
+        self.assertNotIn(harness.SERVING,
+                         early[early.index(harness.NOT_SERVING):])
+        self.assertGreater(acked_in_drain, 0,
+                           "writes were refused during the drain")
+
 
 def summarize(seen):
     """Run-length summary such as 'SERVING x3, NOT_SERVING x1, UNAVAILABLE

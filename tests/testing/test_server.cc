@@ -1,8 +1,8 @@
 #include "tests/testing/test_server.h"
 
-#include <stdexcept>
-
 #include <grpcpp/support/client_interceptor.h>
+
+#include <stdexcept>
 
 #include "absl/strings/str_cat.h"
 #include "server/auth/accounts.h"
@@ -18,9 +18,11 @@ class BearerInterceptor : public grpc::experimental::Interceptor {
  public:
   explicit BearerInterceptor(std::shared_ptr<std::string> token)
       : token_(std::move(token)) {}
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
-            grpc::experimental::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA) &&
+            grpc::experimental::InterceptionHookPoints::
+                PRE_SEND_INITIAL_METADATA) &&
         !token_->empty()) {
       methods->GetSendInitialMetadata()->insert(
           {"authorization", "Bearer " + *token_});
@@ -60,8 +62,8 @@ TestServer::TestServer(bool demo) : db_path_(dir_.File("pumpurs.db")) {
     throw std::runtime_error(std::string(server.status().message()));
   }
   server_ = *std::move(server);
-  std::vector<std::unique_ptr<
-      grpc::experimental::ClientInterceptorFactoryInterface>>
+  std::vector<
+      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(std::make_unique<BearerFactory>(token_));
   channel_ = grpc::experimental::CreateCustomChannelWithInterceptors(
