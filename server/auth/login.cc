@@ -22,6 +22,15 @@ const std::string& DummyHash() {
   return *hash;
 }
 
+// failed_logins, last_failed_time, locked_until from column `first` on.
+LoginState StateAt(storage::Statement& s, int first) {
+  LoginState state;
+  state.failed_logins = s.ColumnInt64(first);
+  state.last_failed_time = absl::FromUnixMicros(s.ColumnInt64(first + 1));
+  state.locked_until = absl::FromUnixMicros(s.ColumnInt64(first + 2));
+  return state;
+}
+
 struct AccountRow {
   std::string id;
   std::string password_hash;  // empty: cannot sign in with a password
@@ -46,10 +55,22 @@ absl::StatusOr<AccountRow> FindRow(storage::Connection& conn, const char* sql,
   if (!found || s.ColumnIsNull(1)) return row;
   row.id = s.ColumnText(0);
   row.password_hash = s.ColumnText(1);
-  row.state.failed_logins = s.ColumnInt64(2);
-  row.state.last_failed_time = absl::FromUnixMicros(s.ColumnInt64(3));
-  row.state.locked_until = absl::FromUnixMicros(s.ColumnInt64(4));
+  row.state = StateAt(s, 2);
   return row;
+}
+
+// The throttling state of a username no account signs in with; all zero if
+// it has no failures on record.
+absl::StatusOr<LoginState> FindUnknownState(storage::Connection& conn,
+                                            absl::string_view username) {
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare("SELECT failed_logins, last_failed_time, locked_until "
+                   "FROM login_failures WHERE username = ?"));
+  s.Bind(1, username);
+  PUMPURS_ASSIGN_OR_RETURN(bool found, s.Step());
+  if (!found) return LoginState();
+  return StateAt(s, 0);
 }
 
 // Whole seconds, rounded up, for messages.
@@ -81,12 +102,49 @@ absl::Status Store(storage::Connection& conn, absl::string_view account_id,
   return s.Run();
 }
 
+// Records a failure of an unknown username and deletes the rows of those
+// whose failures no longer count (CountedFailures would give 0 and no lock
+// is left), which bounds the table by the failures of one memory span.
+absl::Status StoreUnknown(storage::Connection& conn, absl::string_view username,
+                          const LoginState& state, absl::Time now) {
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement forget,
+      conn.Prepare("DELETE FROM login_failures WHERE last_failed_time <= ?"));
+  forget.Bind(1, absl::ToUnixMicros(now - kLoginFailureMemory));
+  PUMPURS_RETURN_IF_ERROR(forget.Run());
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare("INSERT INTO login_failures (username, failed_logins, "
+                   "last_failed_time, locked_until) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT (username) DO UPDATE SET "
+                   "failed_logins = excluded.failed_logins, "
+                   "last_failed_time = excluded.last_failed_time, "
+                   "locked_until = excluded.locked_until"));
+  s.Bind(1, username)
+      .Bind(2, state.failed_logins)
+      .Bind(3, absl::ToUnixMicros(state.last_failed_time))
+      .Bind(4, absl::ToUnixMicros(state.locked_until));
+  return s.Run();
+}
+
+// The state after a failure at `now`, which CheckLoginAllowed allowed.
+LoginState AfterFailure(const LoginState& state, absl::Time now) {
+  LoginState next;
+  next.failed_logins = CountedFailures(state, now) + 1;
+  next.last_failed_time = now;
+  if (next.failed_logins >= kLockoutFailures) {
+    next.locked_until = now + kLockoutDuration;
+  }
+  return next;
+}
+
 }  // namespace
 
 int64_t CountedFailures(const LoginState& state, absl::Time now) {
   if (state.locked_until != absl::UnixEpoch() && state.locked_until <= now) {
     return 0;
   }
+  if (now - state.last_failed_time >= kLoginFailureMemory) return 0;
   return state.failed_logins;
 }
 
@@ -139,11 +197,16 @@ absl::StatusOr<LoginCheck> CheckPassword(storage::Connection& conn,
                                          absl::string_view username,
                                          absl::string_view password,
                                          absl::Time now) {
-  PUMPURS_ASSIGN_OR_RETURN(
-      AccountRow row,
-      FindRow(conn, kByUsername, absl::AsciiStrToLower(username)));
+  const std::string folded = absl::AsciiStrToLower(username);
+  PUMPURS_ASSIGN_OR_RETURN(AccountRow row, FindRow(conn, kByUsername, folded));
   LoginCheck check;
   if (row.id.empty()) {
+    // Throttled like an account, so that throttling does not tell them apart.
+    check.username = folded;
+    PUMPURS_ASSIGN_OR_RETURN(LoginState state,
+                             FindUnknownState(conn, check.username));
+    check.refusal = CheckLoginAllowed(state, now);
+    if (!check.refusal.ok()) return check;
     (void)VerifyPassword(password, DummyHash());
     return check;
   }
@@ -164,7 +227,18 @@ absl::StatusOr<LoginOutcome> RecordLogin(storage::Connection& conn,
     out.status = check.refusal;
     return out;
   }
-  if (check.account_id.empty()) return out;
+  if (check.account_id.empty()) {
+    // An unknown username always fails; count it as an account's would be.
+    PUMPURS_ASSIGN_OR_RETURN(LoginState state,
+                             FindUnknownState(conn, check.username));
+    if (absl::Status allowed = CheckLoginAllowed(state, now); !allowed.ok()) {
+      out.status = allowed;
+      return out;
+    }
+    PUMPURS_RETURN_IF_ERROR(
+        StoreUnknown(conn, check.username, AfterFailure(state, now), now));
+    return out;
+  }
   PUMPURS_ASSIGN_OR_RETURN(AccountRow row,
                            FindRow(conn, kById, check.account_id));
   // Gone, disabled or given a new password since the check: the check
@@ -178,12 +252,7 @@ absl::StatusOr<LoginOutcome> RecordLogin(storage::Connection& conn,
   }
   const bool was_locked = row.state.locked_until != absl::UnixEpoch();
   if (!check.password_ok) {
-    LoginState next;
-    next.failed_logins = CountedFailures(row.state, now) + 1;
-    next.last_failed_time = now;
-    if (next.failed_logins >= kLockoutFailures) {
-      next.locked_until = now + kLockoutDuration;
-    }
+    const LoginState next = AfterFailure(row.state, now);
     const bool lock_changed =
         was_locked || next.locked_until != absl::UnixEpoch();
     PUMPURS_RETURN_IF_ERROR(Store(conn, row.id, next, lock_changed, now));

@@ -16,8 +16,14 @@
 // is refused with RESOURCE_EXHAUSTED (LOGIN_THROTTLED) before the password
 // is even checked. The kLockoutFailures-th failure locks the account for
 // kLockoutDuration (ACCOUNT_LOCKED); when the lock runs out the count starts
-// over. Success, and a password reset, clear it all. Nothing sleeps: the
-// caller is told how long to wait (RetryDelayOf).
+// over. Failures are forgotten kLoginFailureMemory after the last one.
+// Success, and a password reset, clear it all. Nothing sleeps: the caller is
+// told how long to wait (RetryDelayOf).
+//
+// A username no account signs in with (unknown, a service account, a
+// disabled account) is throttled on exactly the same schedule, its state
+// kept in the login_failures table, so the answers do not reveal whether it
+// exists. Its rows are made only by failures and deleted once forgotten.
 
 #include <cstdint>
 #include <string>
@@ -36,15 +42,18 @@ inline constexpr int kFreeLoginFailures = 3;
 inline constexpr absl::Duration kFirstLoginDelay = absl::Seconds(1);
 inline constexpr int kLockoutFailures = 10;
 inline constexpr absl::Duration kLockoutDuration = absl::Minutes(15);
+// Longer than any delay or lock above, so forgetting never shortens one.
+inline constexpr absl::Duration kLoginFailureMemory = absl::Hours(24);
 
-// The throttling state of one account.
+// The throttling state of one account or unknown username.
 struct LoginState {
   int64_t failed_logins = 0;
   absl::Time last_failed_time = absl::UnixEpoch();
   absl::Time locked_until = absl::UnixEpoch();
 };
 
-// The failures that still count at `now` (a lock that ran out clears them).
+// The failures that still count at `now` (a lock that ran out clears them,
+// and so does kLoginFailureMemory without a failure).
 int64_t CountedFailures(const LoginState& state, absl::Time now);
 
 // How long after the last of `failures` consecutive failures the next
@@ -67,6 +76,7 @@ absl::Status ValidateLoginRequest(absl::string_view username,
 // The outcome of the read step.
 struct LoginCheck {
   std::string account_id;     // empty: no account signs in with this name
+  std::string username;       // folded; set when account_id is empty
   std::string password_hash;  // the hash that was checked
   bool password_ok = false;
   absl::Status refusal;  // throttled or locked: the password was not checked
@@ -90,7 +100,8 @@ struct LoginOutcome {
 
 // The write step: re-reads the throttling state (another attempt may have
 // failed meanwhile), then counts the failure or clears the count and starts
-// a session.
+// a session. For an unknown username it counts the failure in
+// login_failures and deletes the rows that no longer count.
 absl::StatusOr<LoginOutcome> RecordLogin(storage::Connection& conn,
                                          const LoginCheck& check,
                                          absl::Time now);

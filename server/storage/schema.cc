@@ -109,6 +109,18 @@ CREATE TABLE accounts (
   update_time INTEGER NOT NULL
 ) STRICT;
 
+-- Failed sign-ins for usernames no account signs in with, throttled like
+-- accounts.failed_logins so that throttling does not reveal which usernames
+-- exist. A row is made by a failure and deleted once it no longer counts
+-- (kLoginFailureMemory after its last failure).
+CREATE TABLE login_failures (
+  username TEXT PRIMARY KEY,
+  failed_logins INTEGER NOT NULL,
+  last_failed_time INTEGER NOT NULL,
+  locked_until INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX login_failures_by_time ON login_failures(last_failed_time);
+
 -- scope_id: the id of the institution, municipality, guardian or pupil the
 -- role applies to; '' for national roles.
 CREATE TABLE role_bindings (

@@ -52,6 +52,22 @@ class LoginTest : public AuthTest {
     return Write<LoginOutcome>(
         [&](storage::Connection& c) { return RecordLogin(c, check, now); });
   }
+  // What each attempt is answered, one attempt at each of `times`: the
+  // code, reason and retry delay, then the whole status (message included).
+  std::vector<std::string> Answers(const std::string& username,
+                                   const std::string& password,
+                                   const std::vector<absl::Time>& times,
+                                   std::vector<absl::Status>* statuses) {
+    std::vector<std::string> answers;
+    for (absl::Time t : times) {
+      absl::Status status = Attempt(username, password, t);
+      answers.push_back(absl::StrCat(
+          absl::StatusCodeToString(status.code()), " ", ReasonOf(status), " ",
+          absl::FormatDuration(RetryDelayOf(status))));
+      statuses->push_back(status);
+    }
+    return answers;
+  }
   int64_t FailedLogins() {
     return QueryInt(absl::StrCat(
         "SELECT failed_logins FROM accounts WHERE id = '", anna_.id, "'"));
@@ -258,6 +274,57 @@ TEST_F(LoginTest, PasswordResetUnlocks) {
   EXPECT_GT(reset->version, anna_.version);
   EXPECT_THAT(Attempt("anna", kPassword, t), HasReason("INVALID_CREDENTIALS"));
   EXPECT_THAT(Attempt("anna", "jauna parole 2026", t), IsOk());
+}
+
+TEST_F(LoginTest, UnknownUsernamesAreThrottledLikeAccounts) {
+  // Three free failures, one too soon, six more each as soon as allowed
+  // (the tenth locks), then one while locked.
+  std::vector<absl::Time> times;
+  for (int s : {0, 0, 0, 0, 1, 3, 7, 15, 31, 63, 127, 200}) {
+    times.push_back(t0_ + absl::Seconds(s));
+  }
+  std::vector<absl::Status> known, unknown;
+  std::vector<std::string> known_answers =
+      Answers("anna", "nepareizi", times, &known);
+  std::vector<std::string> unknown_answers =
+      Answers("nav-tads", "nepareizi", times, &unknown);
+  EXPECT_EQ(unknown_answers, known_answers);
+  EXPECT_EQ(unknown, known);
+  // The sequence is the one the schedule promises.
+  const std::string invalid = "UNAUTHENTICATED INVALID_CREDENTIALS 0";
+  EXPECT_EQ(
+      known_answers,
+      (std::vector<std::string>{
+          invalid, invalid, invalid, "RESOURCE_EXHAUSTED LOGIN_THROTTLED 1s",
+          invalid, invalid, invalid, invalid, invalid, invalid, invalid,
+          "RESOURCE_EXHAUSTED ACCOUNT_LOCKED 13m47s"}));
+  // Usernames are folded the same way as for accounts.
+  EXPECT_EQ(Attempt("NAV-TADS", "nepareizi", times.back()), unknown.back());
+  EXPECT_EQ(QueryInt("SELECT failed_logins FROM login_failures "
+                     "WHERE username = 'nav-tads'"),
+            kLockoutFailures);
+}
+
+TEST_F(LoginTest, UnknownUsernameFailuresAreForgottenLikeAccounts) {
+  // Five failures, a day of quiet, then failures again: both forget the
+  // first five, and the unknown username's row is deleted meanwhile.
+  const absl::Time later = t0_ + kLoginFailureMemory;
+  std::vector<absl::Time> times;
+  for (int s : {0, 0, 0, 1, 3}) times.push_back(t0_ + absl::Seconds(s));
+  for (int s : {3, 3, 3, 3, 4}) times.push_back(later + absl::Seconds(s));
+  std::vector<absl::Status> known, unknown;
+  std::vector<std::string> known_answers =
+      Answers("anna", "nepareizi", times, &known);
+  EXPECT_EQ(Attempt("nav-tads", "nepareizi", t0_),
+            InvalidCredentialsError());  // a row that a later write deletes
+  std::vector<std::string> unknown_answers =
+      Answers("cits-nav", "nepareizi", times, &unknown);
+  EXPECT_EQ(unknown_answers, known_answers);
+  EXPECT_EQ(unknown, known);
+  EXPECT_THAT(known[8], HasReason("LOGIN_THROTTLED"));
+  EXPECT_THAT(known[9], HasReason("INVALID_CREDENTIALS"));
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM login_failures"), 1);
+  EXPECT_EQ(QueryInt("SELECT failed_logins FROM login_failures"), 4);
 }
 
 TEST_F(LoginTest, RequestIsValidatedFieldByField) {

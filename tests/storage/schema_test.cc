@@ -65,14 +65,16 @@ TEST_F(SchemaTest, MigrationsAreNumberedFromOne) {
 }
 
 TEST_F(SchemaTest, CreatesTablesAndIndexes) {
-  for (const char* table : {"municipalities", "institutions", "staff", "pupils",
-                            "guardians", "guardian_pupils", "request_ids"}) {
+  for (const char* table :
+       {"municipalities", "institutions", "staff", "pupils", "guardians",
+        "guardian_pupils", "login_failures", "request_ids"}) {
     EXPECT_TRUE(Exists("table", table)) << table;
   }
   for (const char* index :
        {"municipalities_by_sort_key", "institutions_by_sort_key",
         "institutions_by_municipality", "staff_by_institution",
-        "pupils_by_institution", "guardian_pupils_by_pupil"}) {
+        "pupils_by_institution", "guardian_pupils_by_pupil",
+        "login_failures_by_time"}) {
     EXPECT_TRUE(Exists("index", index)) << index;
   }
 }
