@@ -22,7 +22,7 @@ absl::Status RecordAudit(storage::Connection& conn, const CallContext& call,
       .Bind(7, event.municipality_id)
       .Bind(8, event.pupil_id)
       .Bind(9, static_cast<int64_t>(event.outcome))
-      .Bind(10, call.request_id);
+      .Bind(10, event.request_id);
   return s.Run();
 }
 

@@ -16,6 +16,7 @@ struct AuditEvent {
   std::string institution_id;   // where the resource lives, if known
   std::string municipality_id;  // ditto
   std::string pupil_id;         // the pupil concerned, if one
+  std::string request_id;       // the create's request_id, if it had one
   AuditOutcome outcome = AuditOutcome::kAllowed;
 };
 

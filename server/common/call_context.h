@@ -24,8 +24,6 @@ struct CallContext {
   Principal principal;
   // The bearer credential as received; only auth/ reads it, nothing logs it.
   std::string bearer_token;
-  // The request_id of a create, for audit events.
-  std::string request_id;
   // Audit events that must be stored even if the call's own transaction
   // rolls back (refusals) or has none (reads); the RPC layer stores them
   // durably before it answers (auth/audit.h).

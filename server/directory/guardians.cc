@@ -383,8 +383,9 @@ absl::StatusOr<Guardian> CreateGuardian(Connection& conn,
   PUMPURS_RETURN_IF_ERROR(RememberCreation(conn, call, kCreateMethod,
                                            request_id, name, g.create_time));
   PUMPURS_ASSIGN_OR_RETURN(auth::Target where, FirstPlace(places, g.pupil_ids));
-  PUMPURS_RETURN_IF_ERROR(
-      AuditChange(conn, call, Event("guardian.create", name, where)));
+  AuditEvent created = Event("guardian.create", name, where);
+  created.request_id = std::string(request_id);
+  PUMPURS_RETURN_IF_ERROR(AuditChange(conn, call, std::move(created)));
   return g;
 }
 

@@ -253,6 +253,7 @@ absl::StatusOr<Pupil> CreatePupil(Connection& conn, const CallContext& call,
   PUMPURS_RETURN_IF_ERROR(v.ToStatus());
   auth::Target where = InstitutionTarget(p.institution_id, municipality);
   audit = Event("pupil.create", place, where);
+  audit.request_id = std::string(request_id);
   PUMPURS_RETURN_IF_ERROR(
       internal::Allow(call, Action::kPupilWrite, where, &audit));
   PUMPURS_ASSIGN_OR_RETURN(bool taken,
@@ -267,8 +268,9 @@ absl::StatusOr<Pupil> CreatePupil(Connection& conn, const CallContext& call,
   PUMPURS_RETURN_IF_ERROR(RememberCreation(conn, call, kCreateMethod,
                                            request_id, name, p.create_time));
   where.pupil_id = p.id;
-  PUMPURS_RETURN_IF_ERROR(
-      AuditChange(conn, call, Event("pupil.create", name, where)));
+  AuditEvent created = Event("pupil.create", name, where);
+  created.request_id = std::string(request_id);
+  PUMPURS_RETURN_IF_ERROR(AuditChange(conn, call, std::move(created)));
   return p;
 }
 

@@ -57,8 +57,8 @@ class AuditServiceTest : public ::testing::Test {
               const std::string& resource, const std::string& pupil) {
     CallContext call;
     call.principal.account_id = actor;
-    call.request_id = "req-" + actor;
     AuditEvent e;
+    e.request_id = "req-" + actor;
     e.action = action;
     e.resource = resource;
     e.institution_id = "i1";

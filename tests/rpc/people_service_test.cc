@@ -211,6 +211,28 @@ TEST_F(PeopleServiceTest, PupilRoundTrip) {
   EXPECT_EQ(got.create_time().seconds(), created.create_time().seconds());
 }
 
+TEST_F(PeopleServiceTest, CreateAuditEventsCarryTheRequestId) {
+  v1::Pupil created;
+  ASSERT_THAT(CreatePupil(NewPupil(a_, "Anna", "Ozola"), &created, "req-77"),
+              IsOk());
+  std::string stored;
+  ASSERT_THAT(server_.database().ReadSync(
+                  CallContext{},
+                  [&](storage::Connection& c) -> absl::Status {
+                    PUMPURS_ASSIGN_OR_RETURN(
+                        storage::Statement st,
+                        c.Prepare("SELECT request_id FROM audit_events "
+                                  "WHERE action = 'pupil.create' "
+                                  "AND resource = ?"));
+                    st.Bind(1, created.name());
+                    PUMPURS_ASSIGN_OR_RETURN(bool row, st.Step());
+                    if (row) stored = st.ColumnText(0);
+                    return absl::OkStatus();
+                  }),
+              IsOk());
+  EXPECT_EQ(stored, "req-77");
+}
+
 TEST_F(PeopleServiceTest, EveryBadFieldIsNamedMalformedReferencesToo) {
   v1::Pupil in;
   in.set_institution("schools/x");
