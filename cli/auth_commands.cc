@@ -33,6 +33,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "cli/commands.h"
+#include "cli/enum_words.h"
 #include "cli/table.h"
 #include "cli/token_file.h"
 #include "pumpurs/client/client.h"
@@ -147,13 +148,7 @@ std::string Time(const google::protobuf::Timestamp& t) {
 }
 
 // ROLE_PLAN_PREPARER → plan_preparer.
-std::string RoleName(v1::Role role) {
-  std::string name = v1::Role_Name(role);
-  absl::string_view view = name;
-  absl::ConsumePrefix(&view, "ROLE_");
-  return view.empty() ? absl::StrCat(static_cast<int>(role))
-                      : absl::AsciiStrToLower(view);
-}
+std::string RoleName(v1::Role role) { return EnumWord(role); }
 
 std::string Roles(const v1::Account& a) {
   std::vector<std::string> out;
@@ -165,16 +160,7 @@ std::string Roles(const v1::Account& a) {
   return absl::StrJoin(out, ", ");
 }
 
-std::string KindName(v1::AccountKind kind) {
-  switch (kind) {
-    case v1::ACCOUNT_KIND_USER:
-      return "user";
-    case v1::ACCOUNT_KIND_SERVICE:
-      return "service";
-    default:
-      return absl::StrCat(static_cast<int>(kind));
-  }
-}
+std::string KindName(v1::AccountKind kind) { return EnumWord(kind); }
 
 int Print(const v1::Account& a) {
   if (absl::GetFlag(FLAGS_json)) return PrintJson(a);
@@ -269,12 +255,8 @@ absl::StatusOr<std::string> AccountName(const Client& client,
 bool ParseRole(const std::string& text, v1::RoleBinding* out) {
   std::pair<std::string, std::string> parts =
       absl::StrSplit(text, absl::MaxSplits(':', 1));
-  std::string name = absl::AsciiStrToUpper(parts.first);
-  if (!absl::StartsWith(name, "ROLE_")) name = absl::StrCat("ROLE_", name);
   v1::Role role;
-  if (!v1::Role_Parse(name, &role) || role == v1::ROLE_UNSPECIFIED) {
-    return false;
-  }
+  if (!ParseEnumWord(parts.first, &role)) return false;
   out->set_role(role);
   std::string scope = parts.second;
   if (!scope.empty() && !absl::StrContains(scope, '/')) {

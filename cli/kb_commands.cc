@@ -23,6 +23,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "cli/commands.h"
+#include "cli/enum_words.h"
 #include "cli/table.h"
 
 ABSL_FLAG(std::string, risk_factor, "",
@@ -92,28 +93,17 @@ std::string Pick(const v1::LocalizedText& t) {
   return Locale() == "en" && !t.en().empty() ? t.en() : t.lv();
 }
 
-// Lower-case enum suffix with dashes: ARTICLE_KIND_RISK_FACTOR →
-// "risk-factor".
-std::string Short(const std::string& enum_name, absl::string_view prefix) {
-  std::string s = enum_name;
-  if (absl::StartsWith(s, prefix)) s = s.substr(prefix.size());
-  return absl::StrReplaceAll(absl::AsciiStrToLower(s), {{"_", "-"}});
-}
-
+// 0 for "", -1 for an unknown word, else the kind.
 int ParseKind(absl::string_view text) {
   if (text.empty()) return 0;
-  for (int k = 1; k <= v1::ArticleKind_MAX; ++k) {
-    if (!v1::ArticleKind_IsValid(k)) continue;
-    const std::string name = v1::ArticleKind_Name(k);
-    if (text == name || text == Short(name, "ARTICLE_KIND_")) return k;
-  }
-  return -1;
+  v1::ArticleKind kind;
+  return ParseEnumWord(text, &kind) ? kind : -1;
 }
 
 std::string Audiences(const v1::Article& a) {
   std::vector<std::string> out;
   for (int aud : a.audiences()) {
-    out.push_back(Short(v1::Audience_Name(aud), "AUDIENCE_"));
+    out.push_back(EnumWord(static_cast<v1::Audience>(aud), '-'));
   }
   return absl::StrJoin(out, ",");
 }
@@ -144,7 +134,7 @@ int Risks(const Client& client) {
   Table table({"NAME", "GROUP", "TITLE"});
   for (const v1::RiskFactor& rf : all.risk_factors()) {
     table.AddRow({rf.name(),
-                  Short(v1::RiskGroup_Name(rf.group()), "RISK_GROUP_"),
+                  EnumWord(static_cast<v1::RiskGroup>(rf.group()), '-'),
                   Pick(rf.title())});
   }
   std::fputs(table.Render().c_str(), stdout);
@@ -168,8 +158,8 @@ int Measures(const Client& client) {
   for (const v1::MeasureType& mt : all.measure_types()) {
     table.AddRow(
         {mt.name(),
-         Short(v1::MeasureCategory_Name(mt.category()), "MEASURE_CATEGORY_"),
-         Short(v1::MeasureUnit_Name(mt.unit()), "MEASURE_UNIT_"),
+         EnumWord(static_cast<v1::MeasureCategory>(mt.category()), '-'),
+         EnumWord(static_cast<v1::MeasureUnit>(mt.unit()), '-'),
          Pick(mt.title())});
   }
   std::fputs(table.Render().c_str(), stdout);
@@ -197,8 +187,9 @@ int Show(const Client& client, const std::string& arg) {
     std::printf("# %s\n\n%s\n", Pick(mt->title()).c_str(),
                 Pick(mt->description()).c_str());
     for (const v1::AddressedRisk& a : mt->addresses()) {
-      std::printf("- %s (%s)\n", a.risk_factor().c_str(),
-                  Short(v1::Strength_Name(a.strength()), "STRENGTH_").c_str());
+      std::printf(
+          "- %s (%s)\n", a.risk_factor().c_str(),
+          EnumWord(static_cast<v1::Strength>(a.strength()), '-').c_str());
     }
     return 0;
   }
@@ -207,10 +198,9 @@ int Show(const Client& client, const std::string& arg) {
   if (!a.ok()) return KbFail(a.status());
   if (absl::GetFlag(FLAGS_json)) return PrintJson(*a);
   const v1::ArticleText* t = TextIn(*a, Locale());
-  std::printf(
-      "%s  %s  %s\n", a->name().c_str(),
-      Short(v1::ArticleState_Name(a->state()), "ARTICLE_STATE_").c_str(),
-      Audiences(*a).c_str());
+  std::printf("%s  %s  %s\n", a->name().c_str(),
+              EnumWord(static_cast<v1::ArticleState>(a->state()), '-').c_str(),
+              Audiences(*a).c_str());
   if (t != nullptr) {
     std::printf("\n# %s\n\n", t->title().c_str());
     if (!t->summary().empty()) std::printf("%s\n\n", t->summary().c_str());
@@ -241,8 +231,8 @@ int Articles(const Client& client) {
   Table table({"NAME", "STATE", "KIND", "AUDIENCES", "TITLE"});
   for (const v1::Article& a : all.articles()) {
     table.AddRow({a.name(),
-                  Short(v1::ArticleState_Name(a.state()), "ARTICLE_STATE_"),
-                  Short(v1::ArticleKind_Name(a.kind()), "ARTICLE_KIND_"),
+                  EnumWord(static_cast<v1::ArticleState>(a.state()), '-'),
+                  EnumWord(static_cast<v1::ArticleKind>(a.kind()), '-'),
                   Audiences(a), Title(a)});
   }
   std::fputs(table.Render().c_str(), stdout);
@@ -252,11 +242,10 @@ int Articles(const Client& client) {
 int PrintArticle(const absl::StatusOr<v1::Article>& a) {
   if (!a.ok()) return KbFail(a.status());
   if (absl::GetFlag(FLAGS_json)) return PrintJson(*a);
-  std::printf(
-      "%s  %s  etag %s%s%s\n", a->name().c_str(),
-      Short(v1::ArticleState_Name(a->state()), "ARTICLE_STATE_").c_str(),
-      a->etag().c_str(), a->published_revision().empty() ? "" : "  ",
-      a->published_revision().c_str());
+  std::printf("%s  %s  etag %s%s%s\n", a->name().c_str(),
+              EnumWord(static_cast<v1::ArticleState>(a->state()), '-').c_str(),
+              a->etag().c_str(), a->published_revision().empty() ? "" : "  ",
+              a->published_revision().c_str());
   return 0;
 }
 
@@ -367,12 +356,11 @@ std::string KbFullName(absl::string_view collection, absl::string_view name) {
   return absl::StrCat(collection, "/", name);
 }
 
+// 0 for "", -1 for an unknown word, else the audience.
 int ParseAudience(absl::string_view text) {
   if (text.empty()) return 0;
-  if (text == "staff") return v1::AUDIENCE_STAFF;
-  if (text == "parents") return v1::AUDIENCE_PARENTS;
-  if (text == "pupils") return v1::AUDIENCE_PUPILS;
-  return -1;
+  v1::Audience audience;
+  return ParseEnumWord(text, &audience) ? audience : -1;
 }
 
 }  // namespace

@@ -30,6 +30,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cli/commands.h"
+#include "cli/enum_words.h"
 #include "cli/table.h"
 #include "cli/token_file.h"
 #include "pumpurs/client/client.h"
@@ -198,11 +199,7 @@ std::string Time(const google::protobuf::Timestamp& t) {
 }
 
 std::string KindName(v1::InstitutionKind kind) {
-  std::string name = v1::InstitutionKind_Name(kind);
-  constexpr absl::string_view kPrefix = "INSTITUTION_KIND_";
-  if (absl::StartsWith(name, kPrefix)) name = name.substr(kPrefix.size());
-  return name.empty() ? absl::StrCat(static_cast<int>(kind))
-                      : absl::AsciiStrToLower(name);
+  return pumpurs::cli::EnumWord(kind);
 }
 
 // "" (unset) or a kind with or without its prefix, in any case.
@@ -211,12 +208,7 @@ bool ParseKind(absl::string_view text, v1::InstitutionKind* kind) {
     *kind = v1::INSTITUTION_KIND_UNSPECIFIED;
     return true;
   }
-  std::string upper = absl::AsciiStrToUpper(text);
-  if (!absl::StartsWith(upper, "INSTITUTION_KIND_")) {
-    upper = absl::StrCat("INSTITUTION_KIND_", upper);
-  }
-  return v1::InstitutionKind_Parse(upper, kind) &&
-         *kind != v1::INSTITUTION_KIND_UNSPECIFIED;
+  return pumpurs::cli::ParseEnumWord(text, kind);
 }
 
 // "ID" → "collection/ID"; full names pass unchanged.

@@ -26,6 +26,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "cli/commands.h"
+#include "cli/enum_words.h"
 #include "cli/table.h"
 #include "pumpurs/client/client.h"
 
@@ -107,24 +108,16 @@ std::string FullName(absl::string_view collection, absl::string_view name) {
 }
 
 std::string PositionName(v1::StaffPosition position) {
-  std::string name = v1::StaffPosition_Name(position);
-  constexpr absl::string_view kPrefix = "STAFF_POSITION_";
-  if (absl::StartsWith(name, kPrefix)) name = name.substr(kPrefix.size());
-  return name.empty() ? absl::StrCat(static_cast<int>(position))
-                      : absl::AsciiStrToLower(name);
+  return EnumWord(position);
 }
 
+// "" (unset) or a position with or without its prefix, in any case.
 bool ParsePosition(absl::string_view text, v1::StaffPosition* position) {
   if (text.empty()) {
     *position = v1::STAFF_POSITION_UNSPECIFIED;
     return true;
   }
-  std::string upper = absl::AsciiStrToUpper(text);
-  if (!absl::StartsWith(upper, "STAFF_POSITION_")) {
-    upper = absl::StrCat("STAFF_POSITION_", upper);
-  }
-  return v1::StaffPosition_Parse(upper, position) &&
-         *position != v1::STAFF_POSITION_UNSPECIFIED;
+  return ParseEnumWord(text, position);
 }
 
 std::string GradeOrCourse(const v1::Pupil& p) {
