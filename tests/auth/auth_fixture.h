@@ -19,61 +19,13 @@
 #include "server/common/call_context.h"
 #include "server/common/log.h"
 #include "server/storage/database.h"
+#include "tests/testing/database_fixture.h"
 #include "tests/testing/status_matchers.h"
-#include "tests/testing/temp_dir.h"
 
 namespace pumpurs::auth {
 
-class AuthTest : public ::testing::Test {
+class AuthTest : public ::pumpurs::testing::DatabaseTest {
  protected:
-  void SetUp() override {
-    SetLoggingEnabled(false);
-    storage::DatabaseOptions options;
-    options.path = dir_.File("auth.db");
-    options.readers = 2;
-    absl::StatusOr<std::unique_ptr<storage::Database>> db =
-        storage::Database::Open(options);
-    ASSERT_THAT(db, ::pumpurs::testing::IsOk());
-    db_ = *std::move(db);
-  }
-  void TearDown() override {
-    db_.reset();
-    SetLoggingEnabled(true);
-  }
-
-  // Runs `f` (Connection& → StatusOr<T>) in a write transaction that
-  // commits whatever `f` returns as long as it returns a value.
-  template <typename T, typename F>
-  absl::StatusOr<T> Write(F f) {
-    absl::StatusOr<T> out = absl::UnknownError("not run");
-    absl::Status s = db_->WriteSync(CallContext{}, [&](storage::Connection& c) {
-      out = f(c);
-      return out.status();
-    });
-    if (!s.ok()) return s;
-    return out;
-  }
-  template <typename T, typename F>
-  absl::StatusOr<T> Read(F f) {
-    absl::StatusOr<T> out = absl::UnknownError("not run");
-    absl::Status s = db_->ReadSync(CallContext{}, [&](storage::Connection& c) {
-      out = f(c);
-      return out.status();
-    });
-    if (!s.ok()) return s;
-    return out;
-  }
-  absl::Status Exec(const std::string& sql) {
-    return db_->WriteSync(CallContext{},
-                          [&](storage::Connection& c) { return c.Exec(sql); });
-  }
-  int64_t QueryInt(const std::string& sql) {
-    absl::StatusOr<int64_t> n =
-        Read<int64_t>([&](storage::Connection& c) { return c.QueryInt(sql); });
-    EXPECT_THAT(n, ::pumpurs::testing::IsOk());
-    return n.ok() ? *n : -1;
-  }
-
   // An account stored directly (no validation); `password` empty makes a
   // service account.
   AccountRecord MakeAccount(const std::string& username,
@@ -139,9 +91,6 @@ class AuthTest : public ::testing::Test {
             4000000000 + n, "', 1, 0, 0);")),
         ::pumpurs::testing::IsOk());
   }
-
-  ::pumpurs::testing::TempDir dir_;
-  std::unique_ptr<storage::Database> db_;
 };
 
 }  // namespace pumpurs::auth

@@ -20,8 +20,8 @@
 #include "server/common/status_macros.h"
 #include "server/directory/directory.h"
 #include "server/storage/database.h"
+#include "tests/testing/database_fixture.h"
 #include "tests/testing/status_matchers.h"
-#include "tests/testing/temp_dir.h"
 
 namespace pumpurs {
 
@@ -38,50 +38,8 @@ inline CallContext Caller(const std::string& id) {
   return call;
 }
 
-class DirectoryTest : public ::testing::Test {
+class DirectoryTest : public ::pumpurs::testing::DatabaseTest {
  protected:
-  void SetUp() override {
-    SetLoggingEnabled(false);
-    storage::DatabaseOptions options;
-    options.path = dir_.File("directory.db");
-    options.readers = 2;
-    absl::StatusOr<std::unique_ptr<storage::Database>> db =
-        storage::Database::Open(options);
-    ASSERT_THAT(db, ::pumpurs::testing::IsOk());
-    db_ = *std::move(db);
-  }
-  void TearDown() override {
-    db_.reset();
-    SetLoggingEnabled(true);
-  }
-
-  // Runs `f` (Connection& → StatusOr<T>) in a write transaction; the
-  // transaction's own failure, if any, wins.
-  template <typename T, typename F>
-  absl::StatusOr<T> Write(F f, const CallContext& call = CallContext{}) {
-    absl::StatusOr<T> out = absl::UnknownError("not run");
-    absl::Status s = db_->WriteSync(call, [&](storage::Connection& c) {
-      out = f(c);
-      return out.status();
-    });
-    if (!s.ok()) return s;
-    return out;
-  }
-  template <typename T, typename F>
-  absl::StatusOr<T> Read(F f) {
-    absl::StatusOr<T> out = absl::UnknownError("not run");
-    absl::Status s = db_->ReadSync(CallContext{}, [&](storage::Connection& c) {
-      out = f(c);
-      return out.status();
-    });
-    if (!s.ok()) return s;
-    return out;
-  }
-  absl::Status Exec(const std::string& sql) {
-    return db_->WriteSync(CallContext{},
-                          [&](storage::Connection& c) { return c.Exec(sql); });
-  }
-
   // Municipalities.
   absl::StatusOr<Municipality> CreateM(const std::string& display_name,
                                        const std::string& code,
@@ -187,8 +145,6 @@ class DirectoryTest : public ::testing::Test {
   std::string NextCode() { return absl::StrFormat("%07d", ++codes_); }
   std::string NextNumber() { return absl::StrFormat("40%08d", ++numbers_); }
 
-  ::pumpurs::testing::TempDir dir_;
-  std::unique_ptr<storage::Database> db_;
   int codes_ = 100000;
   int numbers_ = 0;
 };
