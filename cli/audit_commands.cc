@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/table.h"
 #include "pumpurs/client/client.h"
 
@@ -43,27 +44,6 @@ int Usage(absl::string_view message) {
   std::fprintf(stderr, "pumpurs: %s\n%s\n", std::string(message).c_str(),
                kUsage);
   return 2;
-}
-
-int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "pumpurs: %s: %s\n",
-               absl::StatusCodeToString(status.code()).c_str(),
-               std::string(status.message()).c_str());
-  if (std::string reason = pumpurs::client::ErrorReason(status);
-      !reason.empty()) {
-    std::fprintf(stderr, "  reason: %s\n", reason.c_str());
-  }
-  for (const auto& v : pumpurs::client::FieldViolations(status)) {
-    std::fprintf(stderr, "  field %s: %s\n", v.field.c_str(),
-                 v.description.c_str());
-  }
-  return 1;
-}
-
-// "ID" → "collection/ID"; full names (and "") pass unchanged.
-std::string FullName(absl::string_view collection, absl::string_view name) {
-  if (name.empty() || absl::StrContains(name, '/')) return std::string(name);
-  return absl::StrCat(collection, "/", name);
 }
 
 std::string OutcomeName(v1::AuditOutcome outcome) {

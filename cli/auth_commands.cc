@@ -34,6 +34,7 @@
 #include "absl/time/time.h"
 #include "cli/commands.h"
 #include "cli/enum_words.h"
+#include "cli/output.h"
 #include "cli/table.h"
 #include "cli/token_file.h"
 #include "pumpurs/client/client.h"
@@ -95,51 +96,12 @@ namespace v1 = ::pumpurs::v1;
 using ::pumpurs::client::Client;
 
 constexpr int kOk = 0;
-constexpr int kFailed = 1;
 constexpr int kUsage = 2;
 
 int Usage(absl::string_view message) {
   std::fprintf(stderr, "pumpurs: %s\nRun 'pumpurs --help' for usage.\n",
                std::string(message).c_str());
   return kUsage;
-}
-
-int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "pumpurs: %s: %s\n",
-               absl::StatusCodeToString(status.code()).c_str(),
-               std::string(status.message()).c_str());
-  if (std::string reason = client::ErrorReason(status); !reason.empty()) {
-    std::fprintf(stderr, "  reason: %s\n", reason.c_str());
-  }
-  for (const auto& v : client::FieldViolations(status)) {
-    std::fprintf(stderr, "  field %s: %s\n", v.field.c_str(),
-                 v.description.c_str());
-  }
-  if (absl::Duration wait = client::RetryDelay(status);
-      wait > absl::ZeroDuration()) {
-    std::fprintf(
-        stderr, "  retry after: %s\n",
-        absl::FormatDuration(absl::Ceil(wait, absl::Seconds(1))).c_str());
-  }
-  if (status.code() == absl::StatusCode::kUnauthenticated &&
-      client::ErrorReason(status) != "INVALID_CREDENTIALS") {
-    std::fprintf(stderr, "  sign in with: pumpurs login USERNAME\n");
-  }
-  return kFailed;
-}
-
-int PrintJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  std::string out;
-  if (!google::protobuf::util::MessageToJsonString(message, &out, options)
-           .ok()) {
-    std::fprintf(stderr, "pumpurs: cannot print the result as JSON\n");
-    return kFailed;
-  }
-  std::fputs(out.c_str(), stdout);
-  if (out.empty() || out.back() != '\n') std::fputc('\n', stdout);
-  return kOk;
 }
 
 std::string Time(const google::protobuf::Timestamp& t) {

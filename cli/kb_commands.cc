@@ -24,6 +24,7 @@
 #include "absl/strings/string_view.h"
 #include "cli/commands.h"
 #include "cli/enum_words.h"
+#include "cli/output.h"
 #include "cli/table.h"
 
 ABSL_FLAG(std::string, risk_factor, "",
@@ -50,8 +51,6 @@ namespace {
 namespace v1 = ::pumpurs::v1;
 using ::pumpurs::client::Client;
 
-int KbFail(const absl::Status& status);
-std::string KbFullName(absl::string_view collection, absl::string_view name);
 int ParseAudience(absl::string_view text);
 
 constexpr char kUsage[] =
@@ -70,18 +69,6 @@ int Usage(absl::string_view message) {
   std::fprintf(stderr, "pumpurs: %s\n%s\n", std::string(message).c_str(),
                kUsage);
   return 2;
-}
-
-int PrintJson(const google::protobuf::Message& m) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  std::string out;
-  if (!google::protobuf::util::MessageToJsonString(m, &out, options).ok()) {
-    std::fprintf(stderr, "pumpurs: cannot print the result as JSON\n");
-    return 1;
-  }
-  std::fputs(out.c_str(), stdout);
-  return 0;
 }
 
 std::string Locale() {
@@ -129,7 +116,7 @@ int Risks(const Client& client) {
         *all.add_risk_factors() = rf;
         return true;
       });
-  if (!status.ok()) return KbFail(status);
+  if (!status.ok()) return Fail(status);
   if (absl::GetFlag(FLAGS_json)) return PrintJson(all);
   Table table({"NAME", "GROUP", "TITLE"});
   for (const v1::RiskFactor& rf : all.risk_factors()) {
@@ -145,14 +132,14 @@ int Measures(const Client& client) {
   v1::ListMeasureTypesRequest request;
   request.set_page_size(absl::GetFlag(FLAGS_page_size));
   request.set_risk_factor(
-      KbFullName("riskFactors", absl::GetFlag(FLAGS_risk_factor)));
+      FullName("riskFactors", absl::GetFlag(FLAGS_risk_factor)));
   v1::ListMeasureTypesResponse all;
   absl::Status status =
       client.ForEachMeasureType(request, [&](const v1::MeasureType& mt) {
         *all.add_measure_types() = mt;
         return true;
       });
-  if (!status.ok()) return KbFail(status);
+  if (!status.ok()) return Fail(status);
   if (absl::GetFlag(FLAGS_json)) return PrintJson(all);
   Table table({"NAME", "CATEGORY", "UNIT", "TITLE"});
   for (const v1::MeasureType& mt : all.measure_types()) {
@@ -171,7 +158,7 @@ int Measures(const Client& client) {
 int Show(const Client& client, const std::string& arg) {
   if (absl::StartsWith(arg, "riskFactors/")) {
     absl::StatusOr<v1::RiskFactor> rf = client.GetRiskFactor(arg);
-    if (!rf.ok()) return KbFail(rf.status());
+    if (!rf.ok()) return Fail(rf.status());
     if (absl::GetFlag(FLAGS_json)) return PrintJson(*rf);
     std::printf("# %s\n\n%s\n", Pick(rf->title()).c_str(),
                 Pick(rf->description()).c_str());
@@ -182,7 +169,7 @@ int Show(const Client& client, const std::string& arg) {
   }
   if (absl::StartsWith(arg, "measureTypes/")) {
     absl::StatusOr<v1::MeasureType> mt = client.GetMeasureType(arg);
-    if (!mt.ok()) return KbFail(mt.status());
+    if (!mt.ok()) return Fail(mt.status());
     if (absl::GetFlag(FLAGS_json)) return PrintJson(*mt);
     std::printf("# %s\n\n%s\n", Pick(mt->title()).c_str(),
                 Pick(mt->description()).c_str());
@@ -193,9 +180,8 @@ int Show(const Client& client, const std::string& arg) {
     }
     return 0;
   }
-  absl::StatusOr<v1::Article> a =
-      client.GetArticle(KbFullName("articles", arg));
-  if (!a.ok()) return KbFail(a.status());
+  absl::StatusOr<v1::Article> a = client.GetArticle(FullName("articles", arg));
+  if (!a.ok()) return Fail(a.status());
   if (absl::GetFlag(FLAGS_json)) return PrintJson(*a);
   const v1::ArticleText* t = TextIn(*a, Locale());
   std::printf("%s  %s  %s\n", a->name().c_str(),
@@ -219,14 +205,14 @@ int Articles(const Client& client) {
   if (audience < 0) return Usage("--audience: staff, parents or pupils");
   request.set_audience(static_cast<v1::Audience>(audience));
   request.set_risk_factor(
-      KbFullName("riskFactors", absl::GetFlag(FLAGS_risk_factor)));
+      FullName("riskFactors", absl::GetFlag(FLAGS_risk_factor)));
   v1::ListArticlesResponse all;
   absl::Status status =
       client.ForEachArticle(request, [&](const v1::Article& a) {
         *all.add_articles() = a;
         return true;
       });
-  if (!status.ok()) return KbFail(status);
+  if (!status.ok()) return Fail(status);
   if (absl::GetFlag(FLAGS_json)) return PrintJson(all);
   Table table({"NAME", "STATE", "KIND", "AUDIENCES", "TITLE"});
   for (const v1::Article& a : all.articles()) {
@@ -240,7 +226,7 @@ int Articles(const Client& client) {
 }
 
 int PrintArticle(const absl::StatusOr<v1::Article>& a) {
-  if (!a.ok()) return KbFail(a.status());
+  if (!a.ok()) return Fail(a.status());
   if (absl::GetFlag(FLAGS_json)) return PrintJson(*a);
   std::printf("%s  %s  etag %s%s%s\n", a->name().c_str(),
               EnumWord(static_cast<v1::ArticleState>(a->state()), '-').c_str(),
@@ -262,7 +248,7 @@ int Create(const Client& client) {
     a->add_audiences(static_cast<v1::Audience>(aud));
   }
   if (const std::string rf = absl::GetFlag(FLAGS_risk_factor); !rf.empty()) {
-    a->add_risk_factors(KbFullName("riskFactors", rf));
+    a->add_risk_factors(FullName("riskFactors", rf));
   }
   v1::ArticleText* text = a->add_texts();
   text->set_locale(Locale());
@@ -281,13 +267,13 @@ int Create(const Client& client) {
 
 int Revisions(const Client& client, const std::string& arg) {
   v1::ListArticleRevisionsRequest request;
-  request.set_parent(KbFullName("articles", arg));
+  request.set_parent(FullName("articles", arg));
   request.set_page_size(absl::GetFlag(FLAGS_page_size));
   v1::ListArticleRevisionsResponse all;
   while (true) {
     absl::StatusOr<v1::ListArticleRevisionsResponse> page =
         client.ListArticleRevisions(request);
-    if (!page.ok()) return KbFail(page.status());
+    if (!page.ok()) return Fail(page.status());
     for (const auto& r : page->revisions()) *all.add_revisions() = r;
     if (page->next_page_token().empty()) break;
     request.set_page_token(page->next_page_token());
@@ -326,7 +312,7 @@ int Kb(const Client& client, const std::vector<std::string>& args) {
       return Usage(absl::StrCat("kb ", verb, " needs one NAME"));
     if (verb == "show") return Show(client, rest[0]);
     if (verb == "revisions") return Revisions(client, rest[0]);
-    const std::string name = KbFullName("articles", rest[0]);
+    const std::string name = FullName("articles", rest[0]);
     return PrintArticle(verb == "publish" ? client.PublishArticle(name)
                                           : client.ArchiveArticle(name));
   }
@@ -334,26 +320,6 @@ int Kb(const Client& client, const std::vector<std::string>& args) {
     return RunKbSearch(client, args);
   }
   return Usage(absl::StrCat("unknown kb command: ", verb));
-}
-
-int KbFail(const absl::Status& status) {
-  std::fprintf(stderr, "pumpurs: %s: %s\n",
-               absl::StatusCodeToString(status.code()).c_str(),
-               std::string(status.message()).c_str());
-  if (std::string reason = pumpurs::client::ErrorReason(status);
-      !reason.empty()) {
-    std::fprintf(stderr, "  reason: %s\n", reason.c_str());
-  }
-  for (const auto& v : pumpurs::client::FieldViolations(status)) {
-    std::fprintf(stderr, "  field %s: %s\n", v.field.c_str(),
-                 v.description.c_str());
-  }
-  return 1;
-}
-
-std::string KbFullName(absl::string_view collection, absl::string_view name) {
-  if (name.empty() || absl::StrContains(name, '/')) return std::string(name);
-  return absl::StrCat(collection, "/", name);
 }
 
 // 0 for "", -1 for an unknown word, else the audience.

@@ -22,6 +22,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "pumpurs/client/client.h"
 
 ABSL_FLAG(std::string, institution_kind, "",
@@ -52,34 +53,6 @@ int Usage(absl::string_view message) {
   std::fprintf(stderr, "pumpurs: %s\n%s\n", std::string(message).c_str(),
                kUsage);
   return 2;
-}
-
-int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "pumpurs: %s: %s\n",
-               absl::StatusCodeToString(status.code()).c_str(),
-               std::string(status.message()).c_str());
-  if (std::string reason = pumpurs::client::ErrorReason(status);
-      !reason.empty()) {
-    std::fprintf(stderr, "  reason: %s\n", reason.c_str());
-  }
-  for (const auto& v : pumpurs::client::FieldViolations(status)) {
-    std::fprintf(stderr, "  field %s: %s\n", v.field.c_str(),
-                 v.description.c_str());
-  }
-  return 1;
-}
-
-int PrintJson(const google::protobuf::Message& message) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  if (!google::protobuf::util::MessageToJsonString(message, &out, options)
-           .ok()) {
-    std::fprintf(stderr, "pumpurs: cannot print JSON\n");
-    return 1;
-  }
-  std::printf("%s", out.c_str());
-  return 0;
 }
 
 // "risk_factor" / "RISK_FACTOR" / "risk-factor" → the enum value of

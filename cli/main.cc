@@ -31,6 +31,7 @@
 #include "absl/time/time.h"
 #include "cli/commands.h"
 #include "cli/enum_words.h"
+#include "cli/output.h"
 #include "cli/table.h"
 #include "cli/token_file.h"
 #include "pumpurs/client/client.h"
@@ -71,6 +72,9 @@ ABSL_FLAG(std::string, request_id, "",
 namespace {
 
 namespace v1 = ::pumpurs::v1;
+using ::pumpurs::cli::Fail;
+using ::pumpurs::cli::FullName;
+using ::pumpurs::cli::PrintJson;
 using ::pumpurs::client::Client;
 
 constexpr char kUsage[] = R"(Calls a Pumpurs server.
@@ -211,26 +215,6 @@ bool ParseKind(absl::string_view text, v1::InstitutionKind* kind) {
   return pumpurs::cli::ParseEnumWord(text, kind);
 }
 
-// "ID" → "collection/ID"; full names pass unchanged.
-std::string FullName(absl::string_view collection, absl::string_view name) {
-  if (name.empty() || absl::StrContains(name, '/')) return std::string(name);
-  return absl::StrCat(collection, "/", name);
-}
-
-int PrintJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  std::string out;
-  if (!google::protobuf::util::MessageToJsonString(message, &out, options)
-           .ok()) {
-    std::fprintf(stderr, "pumpurs: cannot print the result as JSON\n");
-    return kExitFailed;
-  }
-  std::fputs(out.c_str(), stdout);
-  if (out.empty() || out.back() != '\n') std::fputc('\n', stdout);
-  return kExitOk;
-}
-
 void PrintFields(const std::vector<std::pair<std::string, std::string>>& kv) {
   size_t width = 0;
   for (const auto& [k, v] : kv) width = std::max(width, k.size());
@@ -262,25 +246,6 @@ int Print(const v1::Institution& i) {
                {"create_time", Time(i.create_time())},
                {"update_time", Time(i.update_time())}});
   return kExitOk;
-}
-
-// The code, message, reason and every field violation, on stderr.
-int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "pumpurs: %s: %s\n",
-               absl::StatusCodeToString(status.code()).c_str(),
-               std::string(status.message()).c_str());
-  if (std::string reason = pumpurs::client::ErrorReason(status);
-      !reason.empty()) {
-    std::fprintf(stderr, "  reason: %s\n", reason.c_str());
-  }
-  for (const auto& v : pumpurs::client::FieldViolations(status)) {
-    std::fprintf(stderr, "  field %s: %s\n", v.field.c_str(),
-                 v.description.c_str());
-  }
-  if (status.code() == absl::StatusCode::kUnauthenticated) {
-    std::fprintf(stderr, "  sign in with: pumpurs login USERNAME\n");
-  }
-  return kExitFailed;
 }
 
 // ---- commands ----

@@ -27,6 +27,7 @@
 #include "absl/strings/string_view.h"
 #include "cli/commands.h"
 #include "cli/enum_words.h"
+#include "cli/output.h"
 #include "cli/table.h"
 #include "pumpurs/client/client.h"
 
@@ -63,35 +64,6 @@ int Usage(absl::string_view message, absl::string_view usage) {
   return 2;
 }
 
-int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "pumpurs: %s: %s\n",
-               absl::StatusCodeToString(status.code()).c_str(),
-               std::string(status.message()).c_str());
-  if (std::string reason = pumpurs::client::ErrorReason(status);
-      !reason.empty()) {
-    std::fprintf(stderr, "  reason: %s\n", reason.c_str());
-  }
-  for (const auto& v : pumpurs::client::FieldViolations(status)) {
-    std::fprintf(stderr, "  field %s: %s\n", v.field.c_str(),
-                 v.description.c_str());
-  }
-  return 1;
-}
-
-int PrintJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  std::string out;
-  if (!google::protobuf::util::MessageToJsonString(message, &out, options)
-           .ok()) {
-    std::fprintf(stderr, "pumpurs: cannot print the result as JSON\n");
-    return 1;
-  }
-  std::fputs(out.c_str(), stdout);
-  if (out.empty() || out.back() != '\n') std::fputc('\n', stdout);
-  return 0;
-}
-
 void PrintFields(const std::vector<std::pair<std::string, std::string>>& kv) {
   size_t width = 0;
   for (const auto& [k, v] : kv) width = std::max(width, k.size());
@@ -99,12 +71,6 @@ void PrintFields(const std::vector<std::pair<std::string, std::string>>& kv) {
     std::printf("%-*s  %s\n", static_cast<int>(width + 1),
                 absl::StrCat(k, ":").c_str(), v.c_str());
   }
-}
-
-// "ID" → "collection/ID"; full names (and "") pass unchanged.
-std::string FullName(absl::string_view collection, absl::string_view name) {
-  if (name.empty() || absl::StrContains(name, '/')) return std::string(name);
-  return absl::StrCat(collection, "/", name);
 }
 
 std::string PositionName(v1::StaffPosition position) {
