@@ -22,6 +22,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "cli/commands.h"
+#include "cli/enum_words.h"
 #include "cli/output.h"
 #include "pumpurs/client/client.h"
 
@@ -55,27 +56,6 @@ int Usage(absl::string_view message) {
   return 2;
 }
 
-// "risk_factor" / "RISK_FACTOR" / "risk-factor" → the enum value of
-// `descriptor` with `prefix` ("ARTICLE_KIND_"), or -1.
-int EnumValue(const google::protobuf::EnumDescriptor* descriptor,
-              absl::string_view prefix, absl::string_view text) {
-  std::string name = absl::AsciiStrToUpper(text);
-  absl::StrReplaceAll({{"-", "_"}}, &name);
-  const auto* value = descriptor->FindValueByName(absl::StrCat(prefix, name));
-  if (value == nullptr || value->number() == 0) return -1;
-  return value->number();
-}
-
-// The lowercase name of an enum value without its prefix.
-std::string EnumText(const google::protobuf::EnumDescriptor* descriptor,
-                     absl::string_view prefix, int number) {
-  const auto* value = descriptor->FindValueByNumber(number);
-  if (value == nullptr) return absl::StrCat(number);
-  absl::string_view name = value->name();
-  absl::ConsumePrefix(&name, prefix);
-  return absl::AsciiStrToLower(name);
-}
-
 std::string RiskName(absl::string_view code) {
   if (absl::StrContains(code, '/')) return std::string(code);
   return absl::StrCat("riskFactors/", code);
@@ -89,20 +69,19 @@ int Search(const Client& client, const std::vector<std::string>& args) {
   request.set_locale(absl::GetFlag(FLAGS_locale));
   if (const std::string audience = absl::GetFlag(FLAGS_audience);
       !audience.empty()) {
-    const int value =
-        EnumValue(v1::Audience_descriptor(), "AUDIENCE_", audience);
-    if (value < 0) return Usage("--audience: staff, parents or pupils");
-    request.set_audience(static_cast<v1::Audience>(value));
+    v1::Audience value;
+    if (!ParseEnumWord(audience, &value))
+      return Usage("--audience: staff, parents or pupils");
+    request.set_audience(value);
   }
   for (absl::string_view kind :
        absl::StrSplit(absl::GetFlag(FLAGS_kind), ',', absl::SkipEmpty())) {
-    const int value =
-        EnumValue(v1::ArticleKind_descriptor(), "ARTICLE_KIND_", kind);
-    if (value < 0) {
+    v1::ArticleKind value;
+    if (!ParseEnumWord(kind, &value)) {
       return Usage(
           "--kind: risk_factor, warning_sign, measure, method or guide");
     }
-    request.add_kinds(static_cast<v1::ArticleKind>(value));
+    request.add_kinds(value);
   }
   if (const std::string risk = absl::GetFlag(FLAGS_risk_factor);
       !risk.empty()) {
@@ -119,12 +98,10 @@ int Search(const Client& client, const std::vector<std::string>& args) {
   }
   int n = 0;
   for (const v1::SearchResult& r : response->results()) {
-    std::printf(
-        "%d. %s\n   %s (%s, %s, score %.3f)\n   %s\n", ++n, r.title().c_str(),
-        r.article().c_str(), r.locale().c_str(),
-        EnumText(v1::ArticleKind_descriptor(), "ARTICLE_KIND_", r.kind())
-            .c_str(),
-        r.score(), r.snippet().c_str());
+    std::printf("%d. %s\n   %s (%s, %s, score %.3f)\n   %s\n", ++n,
+                r.title().c_str(), r.article().c_str(), r.locale().c_str(),
+                EnumWord(static_cast<v1::ArticleKind>(r.kind())).c_str(),
+                r.score(), r.snippet().c_str());
   }
   if (!response->next_page_token().empty()) {
     std::printf("(more results: raise --page_size)\n");
@@ -139,25 +116,24 @@ int Recommend(const Client& client, const std::vector<std::string>& args) {
        absl::StrSplit(absl::GetFlag(FLAGS_risk), ',', absl::SkipEmpty())) {
     std::vector<absl::string_view> parts = absl::StrSplit(item, ':');
     if (parts.size() != 2) return Usage("--risk: CODE:SEVERITY,...");
-    const int severity =
-        EnumValue(v1::Severity_descriptor(), "SEVERITY_", parts[1]);
-    if (severity < 0) return Usage("--risk: severity low, medium or high");
+    v1::Severity severity;
+    if (!ParseEnumWord(parts[1], &severity))
+      return Usage("--risk: severity low, medium or high");
     v1::AssessedRisk* risk = request.add_risks();
     risk->set_risk_factor(RiskName(parts[0]));
-    risk->set_severity(static_cast<v1::Severity>(severity));
+    risk->set_severity(severity);
   }
   if (request.risks().empty()) return Usage("kb recommend needs --risk");
   request.set_grade(absl::GetFlag(FLAGS_grade));
   if (const std::string kind = absl::GetFlag(FLAGS_institution_kind);
       !kind.empty()) {
-    const int value =
-        EnumValue(v1::InstitutionKind_descriptor(), "INSTITUTION_KIND_", kind);
-    if (value < 0) {
+    v1::InstitutionKind value;
+    if (!ParseEnumWord(kind, &value)) {
       return Usage(
           "--institution_kind: municipal_general_school, "
           "state_vocational_school or college");
     }
-    request.set_institution_kind(static_cast<v1::InstitutionKind>(value));
+    request.set_institution_kind(value);
   }
   request.set_locale(absl::GetFlag(FLAGS_locale));
   request.set_max_results(absl::GetFlag(FLAGS_page_size));
@@ -176,10 +152,8 @@ int Recommend(const Client& client, const std::vector<std::string>& args) {
     for (const v1::RecommendationReason& reason : r.reasons()) {
       std::printf(
           "   - %s: %s severity × %s = %d\n", reason.risk_factor().c_str(),
-          EnumText(v1::Severity_descriptor(), "SEVERITY_", reason.severity())
-              .c_str(),
-          EnumText(v1::Strength_descriptor(), "STRENGTH_", reason.strength())
-              .c_str(),
+          EnumWord(static_cast<v1::Severity>(reason.severity())).c_str(),
+          EnumWord(static_cast<v1::Strength>(reason.strength())).c_str(),
           reason.points());
       if (!reason.evidence().empty()) {
         std::printf("     %s\n", reason.evidence().c_str());
