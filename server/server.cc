@@ -20,6 +20,8 @@
 #include "server/rpc/call_log.h"
 #include "server/rpc/directory_service.h"
 #include "server/rpc/knowledge_service.h"
+#include "server/rpc/support_plan_service.h"
+#include "server/rpc/sync_service.h"
 #include "server/rpc/system_service.h"
 
 namespace pumpurs {
@@ -138,6 +140,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       std::make_unique<rpc::AuditService>(*server->db_));
   server->services_.push_back(
       std::make_unique<rpc::KnowledgeBaseService>(*server->db_));
+  server->services_.push_back(
+      std::make_unique<rpc::SupportPlanService>(*server->db_));
+  server->services_.push_back(std::make_unique<rpc::SyncService>(*server->db_));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

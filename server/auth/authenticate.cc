@@ -24,6 +24,17 @@ absl::Status LoadAccount(storage::Connection& conn, Principal& p) {
     p.roles.push_back(
         {static_cast<Role>(roles.ColumnInt64(0)), roles.ColumnText(1)});
   }
+  // The staff records the account's person holds (plans name their
+  // preparer and providers as staff).
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement staff,
+      conn.Prepare("SELECT id FROM staff WHERE account_id = ? ORDER BY id"));
+  staff.Bind(1, p.account_id);
+  while (true) {
+    PUMPURS_ASSIGN_OR_RETURN(bool row, staff.Step());
+    if (!row) break;
+    p.staff_ids.push_back(staff.ColumnText(0));
+  }
   if (p.is_service) {
     PUMPURS_ASSIGN_OR_RETURN(
         storage::Statement scopes,

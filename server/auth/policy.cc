@@ -104,6 +104,63 @@ const std::vector<Rule>& Table() {
       {A::kKnowledgeWrite, R::kMethodologist, L::kAnywhere},
       {A::kKnowledgeWrite, R::kNationalAdministrator, L::kAnywhere},
       {A::kStaffArticleRead, R::kUnspecified, L::kAnywhere},
+
+      // Applications for a support plan: the guardian or adult pupil online;
+      // the institution's staff from a signed paper form.
+      {A::kApplicationSubmit, R::kGuardian, L::kGuardianOf},
+      {A::kApplicationSubmit, R::kAdultPupil, L::kSelf},
+      {A::kApplicationRegister, R::kInstitutionHead, L::kSameInstitution},
+      {A::kApplicationRegister, R::kInstitutionCoordinator, L::kSameInstitution},
+      {A::kApplicationRegister, R::kPlanPreparer, L::kSameInstitution},
+      {A::kApplicationRead, R::kInstitutionHead, L::kSameInstitution},
+      {A::kApplicationRead, R::kInstitutionCoordinator, L::kSameInstitution},
+      {A::kApplicationRead, R::kPlanPreparer, L::kSameInstitution},
+      {A::kApplicationRead, R::kNationalAdministrator, L::kAnywhere},
+      {A::kApplicationRead, R::kGuardian, L::kGuardianOf},
+      {A::kApplicationRead, R::kAdultPupil, L::kSelf},
+      {A::kApplicationWithdraw, R::kGuardian, L::kGuardianOf},
+      {A::kApplicationWithdraw, R::kAdultPupil, L::kSelf},
+      {A::kApplicationWithdraw, R::kInstitutionHead, L::kSameInstitution},
+      {A::kApplicationWithdraw, R::kInstitutionCoordinator,
+       L::kSameInstitution},
+
+      // Support plans. Need to know: the preparer, the providers of its
+      // measures, the head and coordinator of the institution; the approval
+      // levels once it is submitted (special-category risks redacted); the
+      // family once it is out of draft.
+      {A::kPlanCreate, R::kInstitutionHead, L::kSameInstitution},
+      {A::kPlanCreate, R::kInstitutionCoordinator, L::kSameInstitution},
+      {A::kPlanCreate, R::kPlanPreparer, L::kSameInstitution},
+      {A::kPlanRead, R::kInstitutionHead, L::kSameInstitution},
+      {A::kPlanRead, R::kInstitutionCoordinator, L::kSameInstitution},
+      {A::kPlanRead, R::kUnspecified, L::kPreparerOf},
+      {A::kPlanRead, R::kUnspecified, L::kProviderOf},
+      {A::kPlanFamilyRead, R::kGuardian, L::kGuardianOf},
+      {A::kPlanFamilyRead, R::kAdultPupil, L::kSelf},
+      {A::kPlanApprovalRead, R::kMunicipalityCoordinator, L::kSameMunicipality},
+      {A::kPlanApprovalRead, R::kNationalAdministrator, L::kAnywhere},
+      {A::kSpecialCategoryRead, R::kInstitutionHead, L::kSameInstitution},
+      {A::kSpecialCategoryRead, R::kInstitutionCoordinator,
+       L::kSameInstitution},
+      {A::kSpecialCategoryRead, R::kUnspecified, L::kPreparerOf},
+      {A::kSpecialCategoryRead, R::kGuardian, L::kGuardianOf},
+      {A::kSpecialCategoryRead, R::kAdultPupil, L::kSelf},
+      // Only the preparer and the head take a plan's actions.
+      {A::kPlanManage, R::kInstitutionHead, L::kSameInstitution},
+      {A::kPlanManage, R::kUnspecified, L::kPreparerOf},
+      {A::kPlanApproveInstitution, R::kInstitutionHead, L::kSameInstitution},
+      {A::kPlanApproveMunicipality, R::kMunicipalityCoordinator,
+       L::kSameMunicipality},
+      {A::kPlanApproveNational, R::kNationalAdministrator, L::kAnywhere},
+      {A::kPlanAcknowledge, R::kGuardian, L::kGuardianOf},
+      {A::kPlanAcknowledge, R::kAdultPupil, L::kSelf},
+      {A::kDeliveryRecord, R::kUnspecified, L::kProviderOf},
+      {A::kDeliveryRecord, R::kUnspecified, L::kPreparerOf},
+      {A::kDeliveryRecord, R::kInstitutionHead, L::kSameInstitution},
+      {A::kDeliveredHoursRead, R::kInstitutionHead, L::kSameInstitution},
+      {A::kDeliveredHoursRead, R::kInstitutionCoordinator, L::kSameInstitution},
+      {A::kDeliveredHoursRead, R::kUnspecified, L::kProviderOf},
+      {A::kDeliveredHoursRead, R::kNationalAdministrator, L::kAnywhere},
   };
   return *rules;
 }
@@ -126,6 +183,12 @@ bool Matches(const Rule& rule, const Principal& p, const RoleBinding* binding,
       return !t.pupil_id.empty() && scope == t.pupil_id;
     case L::kOwnAccount:
       return !t.account_id.empty() && t.account_id == p.account_id;
+    case L::kPreparerOf:
+      return !t.preparer_id.empty() && p.IsStaff(t.preparer_id);
+    case L::kProviderOf:
+      return std::any_of(
+          t.provider_ids.begin(), t.provider_ids.end(),
+          [&p](const std::string& id) { return p.IsStaff(id); });
   }
   return false;
 }
@@ -182,6 +245,24 @@ absl::string_view ApiScopeFor(Action action) {
       return "knowledge.write";
     case A::kStaffArticleRead:
       return "knowledge.read";
+    case A::kApplicationRead:
+    case A::kPlanRead:
+    case A::kPlanFamilyRead:
+    case A::kPlanApprovalRead:
+    case A::kSpecialCategoryRead:
+    case A::kDeliveredHoursRead:
+      return "plans.read";
+    case A::kApplicationSubmit:
+    case A::kApplicationRegister:
+    case A::kApplicationWithdraw:
+    case A::kPlanCreate:
+    case A::kPlanManage:
+    case A::kPlanApproveInstitution:
+    case A::kPlanApproveMunicipality:
+    case A::kPlanApproveNational:
+    case A::kPlanAcknowledge:
+    case A::kDeliveryRecord:
+      return "plans.write";
   }
   return "";
 }
@@ -189,7 +270,8 @@ absl::string_view ApiScopeFor(Action action) {
 const std::vector<std::string>& KnownApiScopes() {
   static const auto* scopes = new std::vector<std::string>{
       "accounts.admin",  "audit.read",     "directory.import", "directory.read",
-      "directory.write", "knowledge.read", "knowledge.write"};
+      "directory.write", "knowledge.read", "knowledge.write", "plans.read",
+      "plans.write"};
   return *scopes;
 }
 

@@ -38,6 +38,25 @@ enum class Action {
                         // of one institution
   kKnowledgeWrite,      // write knowledge-base articles; read their drafts
   kStaffArticleRead,    // read published staff-audience articles
+
+  // Support plans (server/plans).
+  kApplicationSubmit,    // a guardian or adult pupil applies online
+  kApplicationRegister,  // staff register a signed paper application
+  kApplicationRead,
+  kApplicationWithdraw,
+  kPlanCreate,          // a draft plan for a pupil of the institution
+  kPlanRead,            // a plan with everything but others' special data
+  kPlanFamilyRead,      // the pupil's own plan (not drafts: plans/access.cc)
+  kPlanApprovalRead,    // a submitted plan, special-category risks redacted
+  kSpecialCategoryRead, // special-category risks of a plan one may read
+  kPlanManage,          // edit a plan; submit, suspend, resume, revise,
+                        // start, evaluate, delete it
+  kPlanApproveInstitution,
+  kPlanApproveMunicipality,
+  kPlanApproveNational,
+  kPlanAcknowledge,     // the guardian or adult pupil acknowledges
+  kDeliveryRecord,      // record a consultation or compensation
+  kDeliveredHoursRead,  // hours per provider per month of an institution
 };
 
 // How a rule relates the caller's role scope to the object.
@@ -48,6 +67,9 @@ enum class Relation {
   kGuardianOf,        // role scope (a guardian) is among the pupil's guardians
   kSelf,              // role scope (a pupil) is the object's pupil
   kOwnAccount,        // the object is the caller's own account
+  kPreparerOf,        // the caller's staff record prepares the plan
+  kProviderOf,        // the caller's staff record provides one of the
+                      // plan's measures (or is the provider asked about)
 };
 
 // Where the object of a call sits. Fill what is known; empty fields never
@@ -58,6 +80,8 @@ struct Target {
   std::string pupil_id;
   std::vector<std::string> guardian_ids;  // of the pupil
   std::string account_id;
+  std::string preparer_id;                // staff id of a plan's preparer
+  std::vector<std::string> provider_ids;  // staff ids of its providers
 };
 
 // One row of the table: `role` may do `action` on objects in `relation`.

@@ -41,12 +41,21 @@ struct Principal {
   std::vector<RoleBinding> roles;
   // For service accounts: the API scopes their key may use.
   std::vector<std::string> api_scopes;
+  // The staff records ("staff/{id}" ids) linked to the account: how plans
+  // recognise their preparer and the providers of their measures.
+  std::vector<std::string> staff_ids;
   // The session (access token) or API key the call came with; Logout revokes
   // the session.
   std::string session_id;
   std::string api_key_id;
 
   bool authenticated() const { return !account_id.empty(); }
+  bool IsStaff(absl::string_view staff_id) const {
+    for (const std::string& id : staff_ids) {
+      if (id == staff_id) return true;
+    }
+    return false;
+  }
   bool Has(Role role) const {
     for (const RoleBinding& b : roles) {
       if (b.role == role) return true;

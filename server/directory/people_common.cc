@@ -218,64 +218,6 @@ absl::StatusOr<const PupilPlace*> PupilPlaces::Get(absl::string_view pupil_id) {
   return it->second ? &*it->second : nullptr;
 }
 
-// ---- Access ----
-
-AuditEvent Event(absl::string_view action, std::string resource,
-                 const auth::Target& where) {
-  AuditEvent e;
-  e.action = std::string(action);
-  e.resource = std::move(resource);
-  e.institution_id = where.institution_id;
-  e.municipality_id = where.municipality_id;
-  e.pupil_id = where.pupil_id;
-  e.outcome = AuditOutcome::kAllowed;
-  return e;
-}
-
-namespace {
-
-absl::Status AuditRefusal(const CallContext& call, absl::Status s,
-                          const AuditEvent* audit) {
-  if (!s.ok() && audit != nullptr) {
-    AuditEvent e = *audit;
-    e.outcome = AuditOutcome::kDenied;
-    auth::DeferAudit(call, std::move(e));
-  }
-  return s;
-}
-
-}  // namespace
-
-absl::Status SignedIn(const CallContext& call, const AuditEvent* audit) {
-  return AuditRefusal(call, auth::RequireAuthenticated(call.principal), audit);
-}
-
-absl::Status Allow(const CallContext& call, auth::Action action,
-                   const auth::Target& target, const AuditEvent* audit) {
-  return AuditRefusal(call, auth::Authorize(call.principal, action, target),
-                      audit);
-}
-
-absl::Status Missing(const CallContext& call, auth::Action action,
-                     absl::string_view resource, const AuditEvent* audit) {
-  absl::Status s = auth::MissingObject(call.principal, action, resource);
-  // NOT_FOUND goes only to callers who could see the object anywhere: an
-  // answer, not a refusal.
-  if (s.code() == absl::StatusCode::kNotFound) return s;
-  return AuditRefusal(call, std::move(s), audit);
-}
-
-void AuditRead(const CallContext& call, AuditEvent event) {
-  event.outcome = AuditOutcome::kAllowed;
-  auth::DeferAudit(call, std::move(event));
-}
-
-absl::Status AuditChange(Connection& conn, const CallContext& call,
-                         AuditEvent event) {
-  event.outcome = AuditOutcome::kAllowed;
-  return auth::RecordAudit(conn, call, event, absl::Now());
-}
-
 absl::StatusOr<auth::Target> AllowAtInstitution(
     Connection& conn, const CallContext& call, auth::Action action,
     absl::string_view institution_id, absl::string_view audit_action) {

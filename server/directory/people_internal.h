@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "server/auth/audited_access.h"
 #include "server/auth/policy.h"
 #include "server/common/audit_event.h"
 #include "server/common/call_context.h"
@@ -61,28 +62,14 @@ class PupilPlaces {
   absl::flat_hash_map<std::string, std::optional<PupilPlace>> cache_;
 };
 
-// ---- Access decisions, audited ----
+// ---- Access decisions, audited (auth/audited_access.h) ----
 
-// An audit event (outcome set by the helpers below) about `resource` at
-// `where`.
-AuditEvent Event(absl::string_view action, std::string resource,
-                 const auth::Target& where);
-
-// UNAUTHENTICATED for an anonymous caller; audited as `audit` (denied) if
-// non-null.
-absl::Status SignedIn(const CallContext& call, const AuditEvent* audit);
-// auth::Authorize; a refusal is audited as `audit` (denied) if non-null.
-absl::Status Allow(const CallContext& call, auth::Action action,
-                   const auth::Target& target, const AuditEvent* audit);
-// auth::MissingObject for `resource`; a refusal (anything but NOT_FOUND) is
-// audited as `audit` (denied) if non-null.
-absl::Status Missing(const CallContext& call, auth::Action action,
-                     absl::string_view resource, const AuditEvent* audit);
-// An allowed read: queued, stored before the answer goes out.
-void AuditRead(const CallContext& call, AuditEvent event);
-// An allowed change: stored now, in the change's transaction.
-absl::Status AuditChange(Connection& conn, const CallContext& call,
-                         AuditEvent event);
+using auth::AuditChange;
+using auth::AuditRead;
+using auth::Allow;
+using auth::Event;
+using auth::Missing;
+using auth::SignedIn;
 
 // Access to the people of an institution as a whole (lists, imports): the
 // place of the institution if the caller may `action` there. Missing if

@@ -320,10 +320,130 @@ CREATE VIRTUAL TABLE kb_search USING fts5(
 );
 )sql";
 
+// Individual support plans (server/plans). Applications and plans are
+// stored as serialized pumpurs.v1 messages (data) with the columns that
+// filters, access decisions and uniqueness need beside them. staff.account_id
+// links a staff record to the account its person signs in with, so that
+// "the plan's preparer" and "the measure's provider" can be recognised in a
+// caller. support_plan_revisions hold who changed what and when, never
+// contents (a deleted plan's contents must really go). changes is the
+// sync feed: one row per change of a plan, an application or a delivery.
+constexpr char kSupportPlans[] = R"sql(
+ALTER TABLE staff ADD COLUMN account_id TEXT REFERENCES accounts(id);
+CREATE UNIQUE INDEX staff_by_account ON staff(account_id, institution_id)
+  WHERE account_id IS NOT NULL;
+
+CREATE TABLE plan_applications (
+  id TEXT PRIMARY KEY,
+  pupil_id TEXT NOT NULL REFERENCES pupils(id),
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  municipality_id TEXT NOT NULL,
+  school_year INTEGER NOT NULL,
+  term INTEGER NOT NULL,
+  state INTEGER NOT NULL CHECK (state IN (1, 2)),
+  data BLOB NOT NULL,
+  version INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL
+) STRICT;
+CREATE INDEX plan_applications_by_pupil
+  ON plan_applications(pupil_id, create_time, id);
+CREATE INDEX plan_applications_by_institution
+  ON plan_applications(institution_id, create_time, id);
+
+-- submitted: the plan has been submitted for approval at least once, so the
+-- approval levels may see it. state 7 is inactive (deleted): it no longer
+-- holds the pupil's semester.
+CREATE TABLE support_plans (
+  id TEXT PRIMARY KEY,
+  pupil_id TEXT NOT NULL REFERENCES pupils(id),
+  institution_id TEXT NOT NULL REFERENCES institutions(id),
+  municipality_id TEXT NOT NULL,
+  application_id TEXT NOT NULL REFERENCES plan_applications(id),
+  preparer_id TEXT NOT NULL,
+  school_year INTEGER NOT NULL,
+  term INTEGER NOT NULL,
+  state INTEGER NOT NULL CHECK (state BETWEEN 1 AND 8),
+  submitted INTEGER NOT NULL DEFAULT 0,
+  funds_used_cents INTEGER NOT NULL DEFAULT 0,
+  data BLOB NOT NULL,
+  version INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX support_plans_one_per_semester
+  ON support_plans(pupil_id, school_year, term) WHERE state != 7;
+CREATE INDEX support_plans_by_time ON support_plans(create_time, id);
+CREATE INDEX support_plans_by_institution
+  ON support_plans(institution_id, create_time, id);
+CREATE INDEX support_plans_by_municipality
+  ON support_plans(municipality_id, create_time, id);
+CREATE INDEX support_plans_by_pupil ON support_plans(pupil_id, create_time, id);
+CREATE INDEX support_plans_by_preparer
+  ON support_plans(preparer_id, create_time, id);
+CREATE INDEX support_plans_by_application ON support_plans(application_id);
+
+-- The providers of a plan's measures (staff ids), for access decisions.
+CREATE TABLE support_plan_providers (
+  plan_id TEXT NOT NULL REFERENCES support_plans(id),
+  staff_id TEXT NOT NULL,
+  PRIMARY KEY (plan_id, staff_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX support_plan_providers_by_staff
+  ON support_plan_providers(staff_id, plan_id);
+
+-- changed_fields: comma-separated field names of pumpurs.v1.SupportPlan.
+CREATE TABLE support_plan_revisions (
+  plan_id TEXT NOT NULL REFERENCES support_plans(id),
+  number INTEGER NOT NULL,
+  time INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  changed_fields TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  PRIMARY KEY (plan_id, number)
+) STRICT, WITHOUT ROWID;
+
+-- Delivery records. month: "YYYY-MM" of date; funds_cents: what the record
+-- costs (a compensation's amount, or a consultation's share of the
+-- measure's planned cost).
+CREATE TABLE plan_deliveries (
+  id TEXT PRIMARY KEY,
+  plan_id TEXT NOT NULL REFERENCES support_plans(id),
+  measure_id TEXT NOT NULL,
+  institution_id TEXT NOT NULL,
+  provider_id TEXT NOT NULL,
+  date TEXT NOT NULL,
+  month TEXT NOT NULL,
+  minutes INTEGER NOT NULL,
+  amount_cents INTEGER NOT NULL,
+  funds_cents INTEGER NOT NULL,
+  remote INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  create_time INTEGER NOT NULL
+) STRICT;
+CREATE INDEX plan_deliveries_by_plan ON plan_deliveries(plan_id, create_time, id);
+CREATE INDEX plan_deliveries_by_month
+  ON plan_deliveries(institution_id, month, provider_id);
+
+-- The change feed (SyncService). plan_id: the plan the resource belongs to
+-- ('' for applications), so access can be decided per row.
+CREATE TABLE changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  resource TEXT NOT NULL,
+  plan_id TEXT NOT NULL,
+  pupil_id TEXT NOT NULL,
+  deleted INTEGER NOT NULL,
+  time INTEGER NOT NULL
+) STRICT;
+CREATE INDEX changes_by_resource ON changes(resource, seq);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "foundation: directory, accounts, audit, request ids", kFoundation},
     {2, "knowledge base: taxonomy, articles, revisions", kKnowledgeBase},
     {3, "knowledge base: full-text search index", kKnowledgeSearch},
+    {4, "support plans, deliveries, change feed", kSupportPlans},
 };
 
 }  // namespace

@@ -1,0 +1,2 @@
+// Filled by the support-plan work.
+namespace pumpurs::plans {}

@@ -1,0 +1,2 @@
+// Filled by the sync work.
+namespace pumpurs::sync {}
