@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/auth/accounts.h"
 #include "server/auth/sessions.h"
+#include "server/common/ids.h"
 #include "server/common/log.h"
 
 namespace pumpurs::testing {
@@ -92,6 +93,40 @@ std::string TestServer::TokenFor(const std::vector<RoleBinding>& roles,
         absl::StatusOr<auth::AccountRecord> stored =
             auth::InsertAccount(c, std::move(account), absl::Now());
         if (!stored.ok()) return stored.status();
+        absl::StatusOr<auth::IssuedSession> session =
+            auth::IssueSession(c, stored->id, absl::Now());
+        if (!session.ok()) return session.status();
+        token = session->access_token;
+        return absl::OkStatus();
+      });
+  if (!s.ok()) throw std::runtime_error(std::string(s.message()));
+  return token;
+}
+
+std::string TestServer::StaffTokenFor(const std::vector<RoleBinding>& roles,
+                                      const std::string& institution_id,
+                                      std::string* staff_id,
+                                      const std::string& username) {
+  std::string token;
+  const std::string name =
+      username.empty() ? absl::StrCat("test-staff-", ++accounts_) : username;
+  *staff_id = NewId();
+  absl::Status s = database().WriteSync(
+      CallContext(), [&](storage::Connection& c) -> absl::Status {
+        auth::AccountRecord account;
+        account.username = name;
+        account.roles = roles;
+        absl::StatusOr<auth::AccountRecord> stored =
+            auth::InsertAccount(c, std::move(account), absl::Now());
+        if (!stored.ok()) return stored.status();
+        absl::StatusOr<storage::Statement> st = c.Prepare(
+            "INSERT INTO staff (id, institution_id, given_name, family_name, "
+            "sort_key, search_given, search_family, position, version, "
+            "create_time, update_time, account_id) VALUES (?, ?, 'Vārds', "
+            "'Uzvārds', x'00', 'vards', 'uzvards', 1, 1, 0, 0, ?)");
+        if (!st.ok()) return st.status();
+        st->Bind(1, *staff_id).Bind(2, institution_id).Bind(3, stored->id);
+        if (absl::Status run = st->Run(); !run.ok()) return run;
         absl::StatusOr<auth::IssuedSession> session =
             auth::IssueSession(c, stored->id, absl::Now());
         if (!session.ok()) return session.status();

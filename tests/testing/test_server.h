@@ -36,6 +36,13 @@ class TestServer {
   // it. Tests of other things use it instead of signing in.
   std::string TokenFor(const std::vector<RoleBinding>& roles,
                        const std::string& username = "");
+  // Like TokenFor, and also a staff record of `institution_id` linked to the
+  // account (its id in *staff_id): how plans know their preparer and
+  // providers.
+  std::string StaffTokenFor(const std::vector<RoleBinding>& roles,
+                            const std::string& institution_id,
+                            std::string* staff_id,
+                            const std::string& username = "");
   // A national administrator's token.
   std::string AdminToken();
   // Every call on channel() from now on carries this bearer token ("" for
