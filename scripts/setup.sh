@@ -13,7 +13,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   python3 python3-grpcio python3-protobuf
   nodejs npm
-  clang-format curl procps
+  clang-format curl procps tzdata
 )
 
 # npm tools installed project-locally into .tools/ (git-ignored).

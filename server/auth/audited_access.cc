@@ -37,10 +37,9 @@ absl::Status SignedIn(const CallContext& call, const AuditEvent* audit) {
   return AuditRefusal(call, RequireAuthenticated(call.principal), audit);
 }
 
-absl::Status Allow(const CallContext& call, Action action,
-                   const Target& target, const AuditEvent* audit) {
-  return AuditRefusal(call, Authorize(call.principal, action, target),
-                      audit);
+absl::Status Allow(const CallContext& call, Action action, const Target& target,
+                   const AuditEvent* audit) {
+  return AuditRefusal(call, Authorize(call.principal, action, target), audit);
 }
 
 absl::Status Missing(const CallContext& call, Action action,

@@ -25,8 +25,8 @@ AuditEvent Event(absl::string_view action, std::string resource,
 // non-null.
 absl::Status SignedIn(const CallContext& call, const AuditEvent* audit);
 // Authorize; a refusal is audited as `audit` (denied) if non-null.
-absl::Status Allow(const CallContext& call, Action action,
-                   const Target& target, const AuditEvent* audit);
+absl::Status Allow(const CallContext& call, Action action, const Target& target,
+                   const AuditEvent* audit);
 // MissingObject for `resource`; a refusal (anything but NOT_FOUND) is
 // audited as `audit` (denied) if non-null.
 absl::Status Missing(const CallContext& call, Action action,

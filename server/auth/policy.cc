@@ -110,7 +110,8 @@ const std::vector<Rule>& Table() {
       {A::kApplicationSubmit, R::kGuardian, L::kGuardianOf},
       {A::kApplicationSubmit, R::kAdultPupil, L::kSelf},
       {A::kApplicationRegister, R::kInstitutionHead, L::kSameInstitution},
-      {A::kApplicationRegister, R::kInstitutionCoordinator, L::kSameInstitution},
+      {A::kApplicationRegister, R::kInstitutionCoordinator,
+       L::kSameInstitution},
       {A::kApplicationRegister, R::kPlanPreparer, L::kSameInstitution},
       {A::kApplicationRead, R::kInstitutionHead, L::kSameInstitution},
       {A::kApplicationRead, R::kInstitutionCoordinator, L::kSameInstitution},
@@ -186,9 +187,8 @@ bool Matches(const Rule& rule, const Principal& p, const RoleBinding* binding,
     case L::kPreparerOf:
       return !t.preparer_id.empty() && p.IsStaff(t.preparer_id);
     case L::kProviderOf:
-      return std::any_of(
-          t.provider_ids.begin(), t.provider_ids.end(),
-          [&p](const std::string& id) { return p.IsStaff(id); });
+      return std::any_of(t.provider_ids.begin(), t.provider_ids.end(),
+                         [&p](const std::string& id) { return p.IsStaff(id); });
   }
   return false;
 }
@@ -269,9 +269,9 @@ absl::string_view ApiScopeFor(Action action) {
 
 const std::vector<std::string>& KnownApiScopes() {
   static const auto* scopes = new std::vector<std::string>{
-      "accounts.admin",  "audit.read",     "directory.import", "directory.read",
-      "directory.write", "knowledge.read", "knowledge.write", "plans.read",
-      "plans.write"};
+      "accounts.admin",  "audit.read",      "directory.import",
+      "directory.read",  "directory.write", "knowledge.read",
+      "knowledge.write", "plans.read",      "plans.write"};
   return *scopes;
 }
 

@@ -44,13 +44,13 @@ enum class Action {
   kApplicationRegister,  // staff register a signed paper application
   kApplicationRead,
   kApplicationWithdraw,
-  kPlanCreate,          // a draft plan for a pupil of the institution
-  kPlanRead,            // a plan with everything but others' special data
-  kPlanFamilyRead,      // the pupil's own plan (not drafts: plans/access.cc)
-  kPlanApprovalRead,    // a submitted plan, special-category risks redacted
-  kSpecialCategoryRead, // special-category risks of a plan one may read
-  kPlanManage,          // edit a plan; submit, suspend, resume, revise,
-                        // start, evaluate, delete it
+  kPlanCreate,           // a draft plan for a pupil of the institution
+  kPlanRead,             // a plan with everything but others' special data
+  kPlanFamilyRead,       // the pupil's own plan (not drafts: plans/access.cc)
+  kPlanApprovalRead,     // a submitted plan, special-category risks redacted
+  kSpecialCategoryRead,  // special-category risks of a plan one may read
+  kPlanManage,           // edit a plan; submit, suspend, resume, revise,
+                         // start, evaluate, delete it
   kPlanApproveInstitution,
   kPlanApproveMunicipality,
   kPlanApproveNational,

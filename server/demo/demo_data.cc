@@ -127,23 +127,29 @@ absl::Status Seed(Connection& c, const CallContext& call) {
         {"pedagogs", Role::kPlanPreparer},
         {"konsultants", Role::kMeasureProvider},
     };
+    std::vector<std::string> account_ids;
     for (const auto& [prefix, role] : kStaffAccounts) {
-      PUMPURS_RETURN_IF_ERROR(
-          AddAccount(c, absl::StrCat(prefix, n), {{role, inst.id}}, now_time)
-              .status());
+      PUMPURS_ASSIGN_OR_RETURN(
+          std::string account,
+          AddAccount(c, absl::StrCat(prefix, n), {{role, inst.id}}, now_time));
+      account_ids.push_back(std::move(account));
     }
-    // Positions: 7 head, 1 teacher, 2 psychologist, 3 social pedagogue.
-    for (int position : {7, 1, 2, 3}) {
+    // Positions: 7 head (direktors), 3 social pedagogue (koordinators),
+    // 1 teacher (pedagogs), 2 psychologist (konsultants); each staff record
+    // is linked to its account, so plans know who prepares and provides.
+    const int kPositions[] = {7, 3, 1, 2};
+    for (size_t k = 0; k < std::size(kPositions); ++k) {
       Person p{kGivenNames[person % 8], kFamilyNames[(person + 3) % 8]};
       std::vector<std::string> text = {NewId(), inst.id};
       for (std::string& col : NameColumns(p)) text.push_back(std::move(col));
+      text.push_back(account_ids[k]);
       PUMPURS_RETURN_IF_ERROR(Insert(
           c,
           "INSERT INTO staff (id, institution_id, given_name, family_name, "
-          "sort_key, search_given, search_family, position, version, "
-          "create_time, update_time) VALUES (?, ?, ?, ?, CAST(? AS BLOB), ?, "
-          "?, ?, 1, ?, ?)",
-          text, {position, now, now}));
+          "sort_key, search_given, search_family, account_id, position, "
+          "version, create_time, update_time) VALUES (?, ?, ?, ?, CAST(? AS "
+          "BLOB), ?, ?, ?, ?, 1, ?, ?)",
+          text, {kPositions[k], now, now}));
       ++person;
     }
     const bool vocational =

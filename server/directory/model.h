@@ -147,6 +147,7 @@ struct StaffMember {
   StaffPosition position = StaffPosition::kUnspecified;
   std::string institution_id;
   std::string external_id;  // empty: none
+  std::string account_id;   // the account the person signs in with; "": none
   int64_t version = 0;
   absl::Time create_time;
   absl::Time update_time;
@@ -158,6 +159,7 @@ struct StaffChanges {
   std::optional<StaffPosition> position;
   std::optional<std::string> institution_id;
   std::optional<std::string> external_id;
+  std::optional<std::string> account_id;
 };
 
 struct StaffFilter {

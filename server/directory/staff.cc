@@ -28,10 +28,12 @@ using internal::SignedIn;
 constexpr char kSelect[] =
     "SELECT s.id, s.institution_id, s.given_name, s.family_name, s.position, "
     "s.external_id, s.version, s.create_time, s.update_time, "
-    "i.municipality_id, s.sort_key FROM staff s JOIN institutions i ON "
+    "i.municipality_id, s.sort_key, s.account_id FROM staff s JOIN "
+    "institutions i ON "
     "i.id = s.institution_id ";
 constexpr int kMunicipalityColumn = 9;
 constexpr int kSortKeyColumn = 10;
+constexpr int kAccountColumn = 11;
 constexpr char kCreateMethod[] = "CreateStaffMember";
 constexpr char kInstitutionField[] = "staff_member.institution";
 
@@ -53,7 +55,47 @@ Row ReadRow(const storage::Statement& s) {
   m.create_time = absl::FromUnixMicros(s.ColumnInt64(7));
   m.update_time = absl::FromUnixMicros(s.ColumnInt64(8));
   r.municipality_id = s.ColumnText(kMunicipalityColumn);
+  if (!s.ColumnIsNull(kAccountColumn))
+    m.account_id = s.ColumnText(kAccountColumn);
   return r;
+}
+
+// The account linked to a staff record must belong to a person working
+// there (a staff role in the institution), since the link lets the account
+// act as the plan preparer or measure provider the record is; and a person
+// has one record per institution.
+absl::Status CheckAccount(Connection& conn, Violations& v,
+                          const StaffMember& m) {
+  if (m.account_id.empty()) return absl::OkStatus();
+  constexpr char kField[] = "staff_member.account";
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement role,
+      conn.Prepare("SELECT 1 FROM role_bindings WHERE account_id = ? AND "
+                   "scope_id = ? AND role BETWEEN 1 AND 4"));
+  role.Bind(1, m.account_id).Bind(2, m.institution_id);
+  PUMPURS_ASSIGN_OR_RETURN(bool staff_role, role.Step());
+  if (!staff_role) {
+    v.Add(kField, "must be an account with a staff role in the institution");
+    return absl::OkStatus();
+  }
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement other,
+      conn.Prepare("SELECT 1 FROM staff WHERE account_id = ? AND "
+                   "institution_id = ? AND id != ?"));
+  other.Bind(1, m.account_id).Bind(2, m.institution_id).Bind(3, m.id);
+  PUMPURS_ASSIGN_OR_RETURN(bool linked, other.Step());
+  if (linked) {
+    v.Add(kField, "is linked to another staff record of the institution");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StoreAccount(Connection& conn, const StaffMember& m) {
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare("UPDATE staff SET account_id = ? WHERE id = ?"));
+  s.BindOptional(1, internal::NullIfEmpty(m.account_id)).Bind(2, m.id);
+  return s.Run();
 }
 
 // A stored staff member the caller may `action`.
@@ -203,6 +245,8 @@ absl::StatusOr<StaffMember> CreateStaffMember(Connection& conn,
   PUMPURS_RETURN_IF_ERROR(internal::Allow(
       call, Action::kStaffWrite,
       InstitutionTarget(m.institution_id, municipality), nullptr));
+  PUMPURS_RETURN_IF_ERROR(CheckAccount(conn, v, m));
+  PUMPURS_RETURN_IF_ERROR(v.ToStatus());
   PUMPURS_ASSIGN_OR_RETURN(bool taken,
                            ExternalIdInUse(conn, kStaff, m.external_id, ""));
   if (taken) return ExternalIdTaken("staff_member.external_id");
@@ -210,6 +254,7 @@ absl::StatusOr<StaffMember> CreateStaffMember(Connection& conn,
   m.version = 1;
   m.create_time = m.update_time = absl::Now();
   PUMPURS_RETURN_IF_ERROR(internal::InsertStaffRow(conn, m));
+  PUMPURS_RETURN_IF_ERROR(StoreAccount(conn, m));
   PUMPURS_RETURN_IF_ERROR(
       RememberCreation(conn, call, kCreateMethod, request_id,
                        ResourceName(kStaff, m.id), m.create_time));
@@ -230,6 +275,7 @@ absl::StatusOr<StaffMember> UpdateStaffMember(
   if (changes.position) m.position = *changes.position;
   if (changes.institution_id) m.institution_id = *changes.institution_id;
   if (changes.external_id) m.external_id = *changes.external_id;
+  if (changes.account_id) m.account_id = *changes.account_id;
   Violations v = std::move(input);
   CheckStaffFields(v, Prefixed("staff_member"), m,
                    /*external_id_required=*/false);
@@ -246,12 +292,17 @@ absl::StatusOr<StaffMember> UpdateStaffMember(
         call, Action::kStaffWrite,
         InstitutionTarget(m.institution_id, municipality), nullptr));
   }
+  if (m.account_id != row.staff.account_id || moved) {
+    PUMPURS_RETURN_IF_ERROR(CheckAccount(conn, v, m));
+    PUMPURS_RETURN_IF_ERROR(v.ToStatus());
+  }
   PUMPURS_ASSIGN_OR_RETURN(bool taken,
                            ExternalIdInUse(conn, kStaff, m.external_id, m.id));
   if (taken) return ExternalIdTaken("staff_member.external_id");
   m.version += 1;
   m.update_time = absl::Now();
   PUMPURS_RETURN_IF_ERROR(internal::UpdateStaffRow(conn, m));
+  PUMPURS_RETURN_IF_ERROR(StoreAccount(conn, m));
   return m;
 }
 

@@ -57,12 +57,9 @@ absl::StatusOr<StoredPlan> LoadVisible(Connection& conn,
 // A plan the caller may `action` (kPlanManage, kPlanApprove*, kPlanAcknowledge,
 // kDeliveryRecord): refusals as LoadVisible; then ABORTED
 // (ETAG_MISMATCH) if `etag` is set and stale.
-absl::StatusOr<StoredPlan> LoadForChange(Connection& conn,
-                                         const CallContext& call,
-                                         absl::string_view id,
-                                         auth::Action action,
-                                         absl::string_view etag,
-                                         absl::string_view verb);
+absl::StatusOr<StoredPlan> LoadForChange(
+    Connection& conn, const CallContext& call, absl::string_view id,
+    auth::Action action, absl::string_view etag, absl::string_view verb);
 
 // FAILED_PRECONDITION (APPLICATION_WITHDRAWN) once the application behind
 // the plan is withdrawn; (PLAN_INACTIVE) for a deleted plan.

@@ -82,9 +82,8 @@ absl::Status SavePlan(Connection& conn, const CallContext& call, StoredPlan& p,
 // Appends a change-feed entry: `resource` changed (or was deleted) now.
 // `plan_id` is the plan the resource belongs to ("" for an application).
 absl::Status RecordChange(Connection& conn, absl::string_view resource,
-                          absl::string_view plan_id,
-                          absl::string_view pupil_id, bool deleted,
-                          absl::Time now);
+                          absl::string_view plan_id, absl::string_view pupil_id,
+                          bool deleted, absl::Time now);
 
 // The staff ids that provide the plan's measures, sorted, each once.
 std::vector<std::string> ProvidersOf(const v1::SupportPlan& plan);

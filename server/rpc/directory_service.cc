@@ -108,6 +108,9 @@ void ToProto(const directory::StaffMember& m, v1::StaffMember* out) {
   out->set_position(static_cast<v1::StaffPosition>(m.position));
   out->set_institution(ResourceName(kInstitutions, m.institution_id));
   out->set_external_id(m.external_id);
+  if (!m.account_id.empty()) {
+    out->set_account(ResourceName("accounts", m.account_id));
+  }
   out->set_etag(EtagFor(m.version));
   *out->mutable_create_time() = ToProto(m.create_time);
   *out->mutable_update_time() = ToProto(m.update_time);
@@ -644,6 +647,8 @@ grpc::ServerUnaryReactor* DirectoryService::CreateStaffMember(
     v1::StaffMember* resp) {
   Violations input;
   directory::StaffMember m = StaffFromProto(req->staff_member(), input);
+  m.account_id = BodyRef(req->staff_member().account(), "accounts",
+                         "staff_member.account", input);
   return Serve<directory::StaffMember, v1::StaffMember>(
       ctx, db_, Access::kWrite,
       [m, input, request_id = req->request_id()](const CallContext& call,
@@ -660,10 +665,11 @@ grpc::ServerUnaryReactor* DirectoryService::UpdateStaffMember(
   absl::StatusOr<std::string> id =
       ParseResourceName(in.name(), kStaff, "staff_member.name");
   if (!id.ok()) return Answer(ctx, id.status());
-  absl::StatusOr<std::set<std::string>> paths = ResolveUpdateMask(
-      req->update_mask(),
-      {"given_name", "family_name", "position", "institution", "external_id"},
-      in);
+  absl::StatusOr<std::set<std::string>> paths =
+      ResolveUpdateMask(req->update_mask(),
+                        {"given_name", "family_name", "position", "institution",
+                         "external_id", "account"},
+                        in);
   if (!paths.ok()) return Answer(ctx, paths.status());
   Violations input;
   const directory::StaffMember values = StaffFromProto(in, input);
@@ -677,6 +683,10 @@ grpc::ServerUnaryReactor* DirectoryService::UpdateStaffMember(
     input = Violations();
   }
   if (paths->count("external_id")) changes.external_id = values.external_id;
+  if (paths->count("account")) {
+    changes.account_id =
+        BodyRef(in.account(), "accounts", "staff_member.account", input);
+  }
   return Serve<directory::StaffMember, v1::StaffMember>(
       ctx, db_, Access::kWrite,
       [id = *id, changes, input, etag = in.etag()](const CallContext& call,

@@ -7,6 +7,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/auth/accounts.h"
+#include "server/auth/authenticate.h"
+#include "server/auth/sessions.h"
 #include "tests/directory/people_fixture.h"
 
 namespace pumpurs::directory {
@@ -256,6 +259,73 @@ TEST_F(StaffTest, NothingIsAudited) {
   EXPECT_THAT(Deferred(head), IsEmpty());
   EXPECT_THAT(Deferred(refused), IsEmpty());
   EXPECT_THAT(StoredAudit(), IsEmpty());
+}
+
+// A staff record linked to the account its person signs in with: only an
+// account with a staff role in the institution, one record per institution;
+// and signing in with the account makes the caller that staff member.
+TEST_F(StaffTest, LinksTheAccountThePersonSignsInWith) {
+  auto account = [&](const std::string& name, Role role,
+                     const std::string& scope) {
+    return Write<std::string>(
+        [&](storage::Connection& c) -> absl::StatusOr<std::string> {
+          auth::AccountRecord a;
+          a.username = name;
+          a.roles = {{role, scope}};
+          PUMPURS_ASSIGN_OR_RETURN(auth::AccountRecord stored,
+                                   auth::InsertAccount(c, a, absl::Now()));
+          return stored.id;
+        });
+  };
+  absl::StatusOr<std::string> teacher =
+      account("skolotaja", Role::kPlanPreparer, a_.id);
+  absl::StatusOr<std::string> elsewhere =
+      account("cita", Role::kPlanPreparer, b_.id);
+  ASSERT_THAT(teacher, IsOk());
+  ASSERT_THAT(elsewhere, IsOk());
+
+  StaffMember in = NewStaff(a_, "Ilze", "Kalniņa");
+  in.account_id = *elsewhere;
+  EXPECT_THAT(ViolatedFields(CreateS(Head(a_), in).status()),
+              ElementsAre("staff_member.account"));
+  in.account_id = *teacher;
+  absl::StatusOr<StaffMember> linked = CreateS(Head(a_), in);
+  ASSERT_THAT(linked, IsOk());
+  EXPECT_EQ(linked->account_id, *teacher);
+  absl::StatusOr<StaffMember> read = GetS(Head(a_), linked->id);
+  ASSERT_THAT(read, IsOk());
+  EXPECT_EQ(read->account_id, *teacher);
+  // One record per institution for a person.
+  StaffMember twin = NewStaff(a_, "Ilze", "Kalniņa-Otra");
+  twin.account_id = *teacher;
+  EXPECT_THAT(ViolatedFields(CreateS(Head(a_), twin).status()),
+              ElementsAre("staff_member.account"));
+
+  // Signing in: the principal carries the staff record.
+  absl::StatusOr<std::string> token = Write<std::string>(
+      [&](storage::Connection& c) -> absl::StatusOr<std::string> {
+        PUMPURS_ASSIGN_OR_RETURN(auth::IssuedSession s,
+                                 auth::IssueSession(c, *teacher, absl::Now()));
+        return s.access_token;
+      });
+  ASSERT_THAT(token, IsOk());
+  CallContext call;
+  call.bearer_token = *token;
+  ASSERT_THAT(db_->ReadSync(call,
+                            [&](storage::Connection& c) {
+                              return auth::Authenticate(c, call, absl::Now());
+                            }),
+              IsOk());
+  EXPECT_THAT(call.principal.staff_ids, ElementsAre(linked->id));
+
+  // Unlinking.
+  StaffChanges unlink;
+  unlink.account_id = "";
+  absl::StatusOr<StaffMember> unlinked = UpdateS(Head(a_), linked->id, unlink);
+  ASSERT_THAT(unlinked, IsOk());
+  EXPECT_EQ(unlinked->account_id, "");
+  ASSERT_THAT(GetS(Head(a_), linked->id), IsOk());
+  EXPECT_EQ(GetS(Head(a_), linked->id)->account_id, "");
 }
 
 }  // namespace

@@ -53,25 +53,25 @@ class PlanTest : public directory::PeopleTest {
   std::string AddStaff(const std::string& institution_id,
                        const std::string& account, int position) {
     const std::string id = NewId();
-    EXPECT_THAT(db_->WriteSync(CallContext{},
-                               [&](storage::Connection& c) -> absl::Status {
-                                 PUMPURS_ASSIGN_OR_RETURN(
-                                     storage::Statement s,
-                                     c.Prepare(
-                                         "INSERT INTO staff (id, "
-                                         "institution_id, given_name, "
-                                         "family_name, sort_key, "
-                                         "search_given, search_family, "
-                                         "position, version, create_time, "
-                                         "update_time, account_id) VALUES "
-                                         "(?, ?, 'Vārds', 'Uzvārds', x'00', "
-                                         "'vards', 'uzvards', ?, 1, 0, 0, "
-                                         "NULL)"));
-                                 s.Bind(1, id).Bind(2, institution_id).Bind(
-                                     3, int64_t{position});
-                                 return s.Run();
-                               }),
-                ::pumpurs::testing::IsOk());
+    EXPECT_THAT(
+        db_->WriteSync(
+            CallContext{},
+            [&](storage::Connection& c) -> absl::Status {
+              PUMPURS_ASSIGN_OR_RETURN(
+                  storage::Statement s,
+                  c.Prepare("INSERT INTO staff (id, "
+                            "institution_id, given_name, "
+                            "family_name, sort_key, "
+                            "search_given, search_family, "
+                            "position, version, create_time, "
+                            "update_time, account_id) VALUES "
+                            "(?, ?, 'Vārds', 'Uzvārds', x'00', "
+                            "'vards', 'uzvards', ?, 1, 0, 0, "
+                            "NULL)"));
+              s.Bind(1, id).Bind(2, institution_id).Bind(3, int64_t{position});
+              return s.Run();
+            }),
+        ::pumpurs::testing::IsOk());
     staff_accounts_[id] = account;
     return id;
   }
@@ -79,7 +79,8 @@ class PlanTest : public directory::PeopleTest {
   // A caller whose account is linked to `staff_id`, with `roles`.
   CallContext Staff(const std::string& staff_id,
                     std::vector<RoleBinding> roles) {
-    CallContext call = directory::As(staff_accounts_[staff_id], std::move(roles));
+    CallContext call =
+        directory::As(staff_accounts_[staff_id], std::move(roles));
     call.principal.staff_ids = {staff_id};
     return call;
   }
@@ -208,8 +209,7 @@ class PlanTest : public directory::PeopleTest {
     p.pupil_id = pupil_;
     p.institution_id = a_.id;
     p.municipality_id = north_.id;
-    p.application_id =
-        AddApplication(pupil_, a_.id, north_.id, semester);
+    p.application_id = AddApplication(pupil_, a_.id, north_.id, semester);
     p.preparer_id = preparer_a_;
     p.semester = semester;
     p.plan = CompleteContent(semester, preparer_a_, provider_a_);
