@@ -28,6 +28,9 @@ Command GuardiansCommand();  // cli/people_commands.cc
 Command StaffCommand();      // cli/people_commands.cc
 Command ImportCommand();     // cli/people_commands.cc
 Command KbCommand();         // cli/kb_commands.cc
+Command ApplicationsCommand();  // cli/application_commands.cc
+Command PlansCommand();         // cli/plan_commands.cc (+ delivery_commands.cc)
+Command SyncCommand();          // cli/sync_commands.cc
 
 // Each group adds its commands here.
 const std::vector<Command>& MoreCommands() {
@@ -35,6 +38,7 @@ const std::vector<Command>& MoreCommands() {
       AuditCommand(),    LoginCommand(),  LogoutCommand(),    WhoAmICommand(),
       AccountsCommand(), PupilsCommand(), GuardiansCommand(), StaffCommand(),
       ImportCommand(),   KbCommand(),  // kb search/recommend: RunKbSearch
+      ApplicationsCommand(), PlansCommand(), SyncCommand(),
       // --- add command groups above this line ---
   };
   return *commands;

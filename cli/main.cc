@@ -115,6 +115,13 @@ commands:
                                   CSV import (";" or ","), with a progress
                                   bar; lists every bad row, stores nothing
                                   then (exit 1)
+  applications create|get|list|withdraw     support-plan applications
+  plans create|get|list|update|suggest|history
+  plans submit|approve|reject|start|suspend|resume|revise|delete|evaluate|
+        acknowledge NAME          a plan's lifecycle (pumpurs plans: usage)
+  plans deliveries record|list    consultations and compensations given
+  plans hours --institution=.. --start_month=YYYY-MM   hours for payment
+  sync [TOKEN] [--watch]          the change feed (offline clients)
 
 NAME is "municipalities/ID" / "institutions/ID" or just ID. The server
 validates creates and names every bad field.

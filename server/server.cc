@@ -142,7 +142,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       std::make_unique<rpc::KnowledgeBaseService>(*server->db_));
   server->services_.push_back(
       std::make_unique<rpc::SupportPlanService>(*server->db_));
-  server->services_.push_back(std::make_unique<rpc::SyncService>(*server->db_));
+  server->notifier_ = std::make_unique<sync::ChangeNotifier>(*server->db_);
+  server->services_.push_back(
+      std::make_unique<rpc::SyncService>(*server->db_, *server->notifier_));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -190,6 +192,9 @@ void Server::Stop(absl::Duration grace) {
     // sending new calls here.
     absl::SleepFor(shutdown_drain_);
   }
+  // Open WatchChanges streams would otherwise wait out `grace`: wake them
+  // to finish (UNAVAILABLE, resume elsewhere with the last token).
+  notifier_->Shutdown();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
   db_->Close();

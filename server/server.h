@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/storage/database.h"
+#include "server/sync/change_notifier.h"
 
 namespace pumpurs {
 
@@ -62,6 +63,9 @@ class Server {
   Server() = default;
 
   std::unique_ptr<storage::Database> db_;
+  // Wakes WatchChanges streams; after db_ so it is destroyed first (its
+  // thread reads the database), before services_ so it outlives them.
+  std::unique_ptr<sync::ChangeNotifier> notifier_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -14,6 +14,8 @@
 #include "pumpurs/v1/auth.grpc.pb.h"
 #include "pumpurs/v1/directory.grpc.pb.h"
 #include "pumpurs/v1/knowledge_base.grpc.pb.h"
+#include "pumpurs/v1/support_plan.grpc.pb.h"
+#include "pumpurs/v1/sync.grpc.pb.h"
 #include "pumpurs/v1/system.grpc.pb.h"
 #include "server/common/error.h"
 
@@ -46,6 +48,16 @@ absl::Status FollowPages(Request request, const ListFn& list,
     }
     request.set_page_token(page->next_page_token());
   }
+}
+
+// `request`, or a copy in `*copy` with a random request_id if the caller
+// left it empty: a retried create then cannot create twice.
+template <typename Request>
+const Request& WithRequestId(const Request& request, Request* copy) {
+  if (!request.request_id().empty()) return request;
+  *copy = request;
+  copy->set_request_id(internal::NewRequestId());
+  return *copy;
 }
 
 }  // namespace
@@ -91,6 +103,8 @@ class Client::Impl {
         auth_(v1::AuthService::NewStub(channel_)),
         audit_(v1::AuditService::NewStub(channel_)),
         kb_(v1::KnowledgeBaseService::NewStub(channel_)),
+        plans_(v1::SupportPlanService::NewStub(channel_)),
+        sync_(v1::SyncService::NewStub(channel_)),
         health_(grpc::health::v1::Health::NewStub(channel_)) {}
 
   const ClientOptions& options() const { return options_; }
@@ -99,6 +113,8 @@ class Client::Impl {
   v1::AuthService::Stub& auth() const { return *auth_; }
   v1::AuditService::Stub& audit() const { return *audit_; }
   v1::KnowledgeBaseService::Stub& kb() const { return *kb_; }
+  v1::SupportPlanService::Stub& plans() const { return *plans_; }
+  v1::SyncService::Stub& sync() const { return *sync_; }
   grpc::health::v1::Health::Stub& health() const { return *health_; }
 
   // Sets the deadline and metadata every call gets (for streaming calls).
@@ -148,6 +164,8 @@ class Client::Impl {
   const std::unique_ptr<v1::AuthService::Stub> auth_;
   const std::unique_ptr<v1::AuditService::Stub> audit_;
   const std::unique_ptr<v1::KnowledgeBaseService::Stub> kb_;
+  const std::unique_ptr<v1::SupportPlanService::Stub> plans_;
+  const std::unique_ptr<v1::SyncService::Stub> sync_;
   const std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 
@@ -834,5 +852,292 @@ absl::StatusOr<v1::RecommendMeasuresResponse> Client::RecommendMeasures(
 }
 
 // --- KnowledgeBaseService (add above this line) ---
+
+// --- SupportPlanService ---
+
+absl::StatusOr<v1::Application> Client::CreateApplication(
+    const v1::CreateApplicationRequest& request,
+    const CallOptions& options) const {
+  v1::CreateApplicationRequest copy;
+  return impl_->Unary(&v1::SupportPlanService::Stub::CreateApplication,
+                      impl_->plans(), WithRequestId(request, &copy), options);
+}
+
+absl::StatusOr<v1::Application> Client::GetApplication(
+    const v1::GetApplicationRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::GetApplication,
+                      impl_->plans(), request, options);
+}
+
+absl::StatusOr<v1::ListApplicationsResponse> Client::ListApplications(
+    const v1::ListApplicationsRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::ListApplications,
+                      impl_->plans(), request, options);
+}
+
+absl::Status Client::ForEachApplication(
+    const v1::ListApplicationsRequest& request,
+    const std::function<bool(const v1::Application&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListApplicationsRequest& r) {
+        return ListApplications(r, options);
+      },
+      [](const v1::ListApplicationsResponse& page) -> const auto& {
+        return page.applications();
+      },
+      fn);
+}
+
+absl::StatusOr<v1::Application> Client::WithdrawApplication(
+    const v1::WithdrawApplicationRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::WithdrawApplication,
+                      impl_->plans(), request, options);
+}
+
+absl::StatusOr<v1::SupportPlan> Client::CreateSupportPlan(
+    const v1::CreateSupportPlanRequest& request,
+    const CallOptions& options) const {
+  v1::CreateSupportPlanRequest copy;
+  return impl_->Unary(&v1::SupportPlanService::Stub::CreateSupportPlan,
+                      impl_->plans(), WithRequestId(request, &copy), options);
+}
+
+absl::StatusOr<v1::SupportPlan> Client::GetSupportPlan(
+    const v1::GetSupportPlanRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::GetSupportPlan,
+                      impl_->plans(), request, options);
+}
+
+absl::StatusOr<v1::ListSupportPlansResponse> Client::ListSupportPlans(
+    const v1::ListSupportPlansRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::ListSupportPlans,
+                      impl_->plans(), request, options);
+}
+
+absl::Status Client::ForEachSupportPlan(
+    const v1::ListSupportPlansRequest& request,
+    const std::function<bool(const v1::SupportPlan&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListSupportPlansRequest& r) {
+        return ListSupportPlans(r, options);
+      },
+      [](const v1::ListSupportPlansResponse& page) -> const auto& {
+        return page.support_plans();
+      },
+      fn);
+}
+
+absl::StatusOr<v1::SupportPlan> Client::UpdateSupportPlan(
+    const v1::UpdateSupportPlanRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::UpdateSupportPlan,
+                      impl_->plans(), request, options);
+}
+
+absl::StatusOr<v1::SuggestMeasuresResponse> Client::SuggestMeasures(
+    const v1::SuggestMeasuresRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::SuggestMeasures,
+                      impl_->plans(), request, options);
+}
+
+absl::StatusOr<v1::SupportPlan> Client::SubmitSupportPlan(
+    const v1::SubmitSupportPlanRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::SubmitSupportPlan,
+                      impl_->plans(), request, options);
+}
+
+absl::StatusOr<v1::SupportPlan> Client::ApproveSupportPlan(
+    const v1::ApproveSupportPlanRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::ApproveSupportPlan,
+                      impl_->plans(), request, options);
+}
+
+absl::StatusOr<v1::SupportPlan> Client::RejectSupportPlan(
+    const v1::RejectSupportPlanRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::RejectSupportPlan,
+                      impl_->plans(), request, options);
+}
+
+absl::StatusOr<v1::SupportPlan> Client::StartSupportPlan(
+    const v1::StartSupportPlanRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::StartSupportPlan,
+                      impl_->plans(), request, options);
+}
+
+absl::StatusOr<v1::SupportPlan> Client::SuspendSupportPlan(
+    const v1::SuspendSupportPlanRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::SuspendSupportPlan,
+                      impl_->plans(), request, options);
+}
+
+absl::StatusOr<v1::SupportPlan> Client::ResumeSupportPlan(
+    const v1::ResumeSupportPlanRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::ResumeSupportPlan,
+                      impl_->plans(), request, options);
+}
+
+absl::StatusOr<v1::SupportPlan> Client::ReviseSupportPlan(
+    const v1::ReviseSupportPlanRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::ReviseSupportPlan,
+                      impl_->plans(), request, options);
+}
+
+absl::StatusOr<v1::SupportPlan> Client::DeleteSupportPlan(
+    const v1::DeleteSupportPlanRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::DeleteSupportPlan,
+                      impl_->plans(), request, options);
+}
+
+absl::StatusOr<v1::SupportPlan> Client::EvaluateSupportPlan(
+    const v1::EvaluateSupportPlanRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::EvaluateSupportPlan,
+                      impl_->plans(), request, options);
+}
+
+absl::StatusOr<v1::SupportPlan> Client::AcknowledgeSupportPlan(
+    const v1::AcknowledgeSupportPlanRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::AcknowledgeSupportPlan,
+                      impl_->plans(), request, options);
+}
+
+absl::StatusOr<v1::GetSupportPlanHistoryResponse> Client::GetSupportPlanHistory(
+    const v1::GetSupportPlanHistoryRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::GetSupportPlanHistory,
+                      impl_->plans(), request, options);
+}
+
+absl::Status Client::ForEachPlanRevision(
+    const v1::GetSupportPlanHistoryRequest& request,
+    const std::function<bool(const v1::PlanRevision&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::GetSupportPlanHistoryRequest& r) {
+        return GetSupportPlanHistory(r, options);
+      },
+      [](const v1::GetSupportPlanHistoryResponse& page) -> const auto& {
+        return page.revisions();
+      },
+      fn);
+}
+
+absl::StatusOr<v1::DeliveryRecord> Client::RecordDelivery(
+    const v1::RecordDeliveryRequest& request,
+    const CallOptions& options) const {
+  v1::RecordDeliveryRequest copy;
+  return impl_->Unary(&v1::SupportPlanService::Stub::RecordDelivery,
+                      impl_->plans(), WithRequestId(request, &copy), options);
+}
+
+absl::StatusOr<v1::ListDeliveriesResponse> Client::ListDeliveries(
+    const v1::ListDeliveriesRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::ListDeliveries,
+                      impl_->plans(), request, options);
+}
+
+absl::Status Client::ForEachDelivery(
+    const v1::ListDeliveriesRequest& request,
+    const std::function<bool(const v1::DeliveryRecord&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListDeliveriesRequest& r) {
+        return ListDeliveries(r, options);
+      },
+      [](const v1::ListDeliveriesResponse& page) -> const auto& {
+        return page.deliveries();
+      },
+      fn);
+}
+
+absl::StatusOr<v1::ListDeliveredHoursResponse> Client::ListDeliveredHours(
+    const v1::ListDeliveredHoursRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SupportPlanService::Stub::ListDeliveredHours,
+                      impl_->plans(), request, options);
+}
+
+absl::Status Client::ForEachDeliveredHours(
+    const v1::ListDeliveredHoursRequest& request,
+    const std::function<bool(const v1::DeliveredHours&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListDeliveredHoursRequest& r) {
+        return ListDeliveredHours(r, options);
+      },
+      [](const v1::ListDeliveredHoursResponse& page) -> const auto& {
+        return page.rows();
+      },
+      fn);
+}
+
+// --- SupportPlanService (add above this line) ---
+
+// --- SyncService ---
+
+absl::StatusOr<v1::ListChangesResponse> Client::ListChanges(
+    const v1::ListChangesRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::SyncService::Stub::ListChanges, impl_->sync(),
+                      request, options);
+}
+
+absl::Status Client::WatchChanges(
+    const v1::WatchChangesRequest& request,
+    const std::function<bool(const v1::WatchChangesResponse&)>& fn,
+    const CallOptions& options) const {
+  // A watch is meant to outlive any ordinary call's deadline.
+  CallOptions call = options;
+  if (!call.deadline.has_value()) call.deadline = absl::InfiniteDuration();
+  if (*call.deadline <= absl::ZeroDuration()) {
+    return absl::DeadlineExceededError(
+        "the call's deadline expired before it started");
+  }
+  grpc::ClientContext ctx;
+  impl_->PrepareContext(call, &ctx);
+  std::unique_ptr<grpc::ClientReader<v1::WatchChangesResponse>> reader =
+      impl_->sync().WatchChanges(&ctx, request);
+  v1::WatchChangesResponse batch;
+  bool stopped = false;
+  while (reader->Read(&batch)) {
+    if (!fn(batch)) {
+      stopped = true;
+      ctx.TryCancel();
+      // Finish() expects the stream read to its end; after the cancel that
+      // is immediate.
+      while (reader->Read(&batch)) {
+      }
+      break;
+    }
+  }
+  grpc::Status status = reader->Finish();
+  if (stopped) return absl::OkStatus();
+  if (!status.ok()) return internal::FromGrpcStatus(status);
+  return absl::OkStatus();
+}
+
+// --- SyncService (add above this line) ---
 
 }  // namespace pumpurs::client

@@ -49,8 +49,12 @@ auth::Target TargetOf(const StoredPlan& p) {
 
 View ViewOf(const Principal& principal, const StoredPlan& p) {
   if (Allowed(principal, Action::kPlanRead, p)) return View::kStaff;
-  if (p.state() != v1::PLAN_STATE_DRAFT &&
-      Allowed(principal, Action::kPlanFamilyRead, p)) {
+  // The family never sees a draft, nor what is left of one deleted before
+  // it was ever submitted.
+  const bool shown_to_family =
+      p.state() != v1::PLAN_STATE_DRAFT &&
+      (p.state() != v1::PLAN_STATE_INACTIVE || p.submitted);
+  if (shown_to_family && Allowed(principal, Action::kPlanFamilyRead, p)) {
     return View::kFamily;
   }
   if (p.submitted && Allowed(principal, Action::kPlanApprovalRead, p)) {
@@ -119,8 +123,7 @@ absl::StatusOr<StoredPlan> LoadVisible(Connection& conn,
 
 absl::StatusOr<StoredPlan> LoadForChange(Connection& conn,
                                          const CallContext& call,
-                                         absl::string_view id,
-                                         Action action,
+                                         absl::string_view id, Action action,
                                          absl::string_view etag,
                                          absl::string_view verb) {
   const std::string name = ResourceName(kSupportPlans, id);
@@ -141,8 +144,7 @@ absl::Status RequireWorkable(const StoredPlan& p) {
                  "the plan was deleted");
   }
   if (p.application_withdrawn) {
-    return Error(absl::StatusCode::kFailedPrecondition,
-                 "APPLICATION_WITHDRAWN",
+    return Error(absl::StatusCode::kFailedPrecondition, "APPLICATION_WITHDRAWN",
                  "the application for this plan was withdrawn: no further "
                  "work on the plan");
   }
@@ -182,12 +184,15 @@ SqlCondition VisibleCondition(const Principal& principal) {
         add("p.institution_id = ?", b.scope_id);
         break;
       case Role::kGuardian:
-        add("(p.state != 1 AND p.pupil_id IN (SELECT pupil_id FROM "
+        add("(p.state != 1 AND (p.state != 7 OR p.submitted = 1) AND "
+            "p.pupil_id IN (SELECT pupil_id FROM "
             "guardian_pupils WHERE guardian_id = ?))",
             b.scope_id);
         break;
       case Role::kAdultPupil:
-        add("(p.state != 1 AND p.pupil_id = ?)", b.scope_id);
+        add("(p.state != 1 AND (p.state != 7 OR p.submitted = 1) AND "
+            "p.pupil_id = ?)",
+            b.scope_id);
         break;
       case Role::kMunicipalityCoordinator:
         add("(p.submitted = 1 AND p.municipality_id = ? AND "
@@ -205,7 +210,7 @@ SqlCondition VisibleCondition(const Principal& principal) {
   for (const std::string& staff : principal.staff_ids) {
     add("p.preparer_id = ?", staff);
     add("p.id IN (SELECT plan_id FROM support_plan_providers WHERE staff_id "
-        "= ?)",
+        "= ? AND current = 1)",
         staff);
   }
   c.sql = parts.empty() ? "0" : "(" + absl::StrJoin(parts, " OR ") + ")";

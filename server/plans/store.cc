@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/time_util.h"
-#include "absl/strings/str_split.h"
 #include "server/common/error.h"
 #include "server/common/etag.h"
 #include "server/common/ids.h"
@@ -66,16 +66,20 @@ std::string Serialized(const StoredPlan& p) {
 }
 
 absl::Status WriteProviders(Connection& conn, const StoredPlan& p) {
+  // Former providers stay as rows with current = 0: they may hold the plan
+  // from an earlier sync and are owed a tombstone.
   PUMPURS_ASSIGN_OR_RETURN(
-      storage::Statement del,
-      conn.Prepare("DELETE FROM support_plan_providers WHERE plan_id = ?"));
-  del.Bind(1, p.id);
-  PUMPURS_RETURN_IF_ERROR(del.Run());
+      storage::Statement retire,
+      conn.Prepare(
+          "UPDATE support_plan_providers SET current = 0 WHERE plan_id = ?"));
+  retire.Bind(1, p.id);
+  PUMPURS_RETURN_IF_ERROR(retire.Run());
   for (const std::string& staff : p.provider_ids) {
     PUMPURS_ASSIGN_OR_RETURN(
         storage::Statement ins,
-        conn.Prepare("INSERT INTO support_plan_providers (plan_id, staff_id) "
-                     "VALUES (?, ?)"));
+        conn.Prepare("INSERT INTO support_plan_providers (plan_id, staff_id, "
+                     "current) VALUES (?, ?, 1) ON CONFLICT (plan_id, "
+                     "staff_id) DO UPDATE SET current = 1"));
     ins.Bind(1, p.id).Bind(2, staff);
     PUMPURS_RETURN_IF_ERROR(ins.Run());
   }
@@ -88,10 +92,11 @@ absl::Status WriteRevision(Connection& conn, const CallContext& call,
                            absl::Time now) {
   PUMPURS_ASSIGN_OR_RETURN(
       storage::Statement s,
-      conn.Prepare("INSERT INTO support_plan_revisions (plan_id, number, "
-                   "time, actor, action, changed_fields, state) VALUES (?, "
-                   "(SELECT coalesce(max(number), 0) + 1 FROM "
-                   "support_plan_revisions WHERE plan_id = ?), ?, ?, ?, ?, ?)"));
+      conn.Prepare(
+          "INSERT INTO support_plan_revisions (plan_id, number, "
+          "time, actor, action, changed_fields, state) VALUES (?, "
+          "(SELECT coalesce(max(number), 0) + 1 FROM "
+          "support_plan_revisions WHERE plan_id = ?), ?, ?, ?, ?, ?)"));
   s.Bind(1, p.id)
       .Bind(2, p.id)
       .Bind(3, absl::ToUnixMicros(now))
@@ -153,6 +158,16 @@ absl::StatusOr<std::optional<StoredPlan>> LoadPlan(Connection& conn,
     std::sort(p.guardian_ids.begin(), p.guardian_ids.end());
   }
   FillOutputs(p, funds);
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement former,
+      conn.Prepare("SELECT staff_id FROM support_plan_providers WHERE plan_id "
+                   "= ? AND current = 0 ORDER BY staff_id"));
+  former.Bind(1, p.id);
+  while (true) {
+    PUMPURS_ASSIGN_OR_RETURN(bool more, former.Step());
+    if (!more) break;
+    p.former_provider_ids.push_back(former.ColumnText(0));
+  }
   return p;
 }
 
@@ -233,9 +248,8 @@ absl::Status SavePlan(Connection& conn, const CallContext& call, StoredPlan& p,
 }
 
 absl::Status RecordChange(Connection& conn, absl::string_view resource,
-                          absl::string_view plan_id,
-                          absl::string_view pupil_id, bool deleted,
-                          absl::Time now) {
+                          absl::string_view plan_id, absl::string_view pupil_id,
+                          bool deleted, absl::Time now) {
   PUMPURS_ASSIGN_OR_RETURN(
       storage::Statement s,
       conn.Prepare("INSERT INTO changes (resource, plan_id, pupil_id, "

@@ -37,6 +37,8 @@
 #include "pumpurs/v1/auth.pb.h"
 #include "pumpurs/v1/directory.pb.h"
 #include "pumpurs/v1/knowledge_base.pb.h"
+#include "pumpurs/v1/support_plan.pb.h"
+#include "pumpurs/v1/sync.pb.h"
 #include "pumpurs/v1/system.pb.h"
 
 namespace pumpurs::client {
@@ -673,6 +675,194 @@ class Client {
       const CallOptions& options = {}) const;
 
   // --- KnowledgeBaseService (add above this line) ---
+
+  // ---- SupportPlanService: applications ----
+  // Every call below may also fail with UNAUTHENTICATED and
+  // PERMISSION_DENIED; refused transitions are FAILED_PRECONDITION with the
+  // reason naming the rule (see proto/pumpurs/v1/support_plan.proto).
+
+  // Records an application: online by a guardian or the adult pupil, or
+  // from a signed paper form by staff (signed_date set). request_id as for
+  // CreateMunicipality. Errors: INVALID_ARGUMENT, ALREADY_EXISTS (reason
+  // APPLICATION_EXISTS). Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Application> CreateApplication(
+      const v1::CreateApplicationRequest& request,
+      const CallOptions& options = {}) const;
+  // Errors: INVALID_ARGUMENT, NOT_FOUND. Thread-safe.
+  absl::StatusOr<v1::Application> GetApplication(
+      const v1::GetApplicationRequest& request,
+      const CallOptions& options = {}) const;
+  // One page of an institution's or a pupil's applications, newest first;
+  // see ForEachApplication. Errors: INVALID_ARGUMENT. Thread-safe.
+  absl::StatusOr<v1::ListApplicationsResponse> ListApplications(
+      const v1::ListApplicationsRequest& request,
+      const CallOptions& options = {}) const;
+  // As ForEachMunicipality, for the applications the request selects.
+  absl::Status ForEachApplication(
+      const v1::ListApplicationsRequest& request,
+      const std::function<bool(const v1::Application&)>& fn,
+      const CallOptions& options = {}) const;
+  // Withdraws an application (its plans stop). Never retried.
+  // Errors: INVALID_ARGUMENT, ABORTED (reason ETAG_MISMATCH),
+  // FAILED_PRECONDITION (APPLICATION_WITHDRAWN). Thread-safe.
+  absl::StatusOr<v1::Application> WithdrawApplication(
+      const v1::WithdrawApplicationRequest& request,
+      const CallOptions& options = {}) const;
+
+  // ---- SupportPlanService: plans ----
+
+  // Creates a draft plan; request_id as for CreateMunicipality.
+  // Errors: INVALID_ARGUMENT, FAILED_PRECONDITION (APPLICATION_REQUIRED,
+  // APPLICATION_WITHDRAWN), ALREADY_EXISTS (PLAN_EXISTS_FOR_SEMESTER).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::SupportPlan> CreateSupportPlan(
+      const v1::CreateSupportPlanRequest& request,
+      const CallOptions& options = {}) const;
+  // One plan, redacted to what the caller may see.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND. Thread-safe.
+  absl::StatusOr<v1::SupportPlan> GetSupportPlan(
+      const v1::GetSupportPlanRequest& request,
+      const CallOptions& options = {}) const;
+  // One page of the plans the caller may see, newest first; see
+  // ForEachSupportPlan. Errors: INVALID_ARGUMENT. Thread-safe.
+  absl::StatusOr<v1::ListSupportPlansResponse> ListSupportPlans(
+      const v1::ListSupportPlansRequest& request,
+      const CallOptions& options = {}) const;
+  // As ForEachMunicipality, for the plans the request's filters select.
+  absl::Status ForEachSupportPlan(
+      const v1::ListSupportPlansRequest& request,
+      const std::function<bool(const v1::SupportPlan&)>& fn,
+      const CallOptions& options = {}) const;
+  // Changes the fields named in request.update_mask of a draft or a plan
+  // under revision; conditional on request.support_plan.etag if set. Never
+  // retried. Errors: INVALID_ARGUMENT, NOT_FOUND, ABORTED (ETAG_MISMATCH),
+  // FAILED_PRECONDITION (PLAN_NOT_EDITABLE, APPLICATION_WITHDRAWN).
+  // Thread-safe.
+  absl::StatusOr<v1::SupportPlan> UpdateSupportPlan(
+      const v1::UpdateSupportPlanRequest& request,
+      const CallOptions& options = {}) const;
+  // Measures the knowledge base suggests for the plan's risks; stores
+  // nothing. Errors: INVALID_ARGUMENT, NOT_FOUND. Thread-safe.
+  absl::StatusOr<v1::SuggestMeasuresResponse> SuggestMeasures(
+      const v1::SuggestMeasuresRequest& request,
+      const CallOptions& options = {}) const;
+
+  // The plan's actions. Each is conditional on request.etag if set, is
+  // never retried and returns the plan as it now is.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND, ABORTED (ETAG_MISMATCH),
+  // FAILED_PRECONDITION with the reason of the refused rule
+  // (PLAN_NOT_IN_DRAFT, PLAN_INCOMPLETE, PLAN_NOT_IN_APPROVAL,
+  // PLAN_NOT_SUSPENDABLE, PLAN_NOT_SUSPENDED, SEMESTER_OVER,
+  // PLAN_NOT_REVISABLE, FUNDS_USED, PLAN_INACTIVE, PLAN_NOT_APPROVED,
+  // PLAN_NOT_IN_IMPLEMENTATION, EVALUATION_INCOMPLETE, NEXT_PLAN_EXISTS,
+  // APPLICATION_WITHDRAWN), PERMISSION_DENIED (NOT_YOUR_APPROVAL_LEVEL).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::SupportPlan> SubmitSupportPlan(
+      const v1::SubmitSupportPlanRequest& request,
+      const CallOptions& options = {}) const;
+  absl::StatusOr<v1::SupportPlan> ApproveSupportPlan(
+      const v1::ApproveSupportPlanRequest& request,
+      const CallOptions& options = {}) const;
+  absl::StatusOr<v1::SupportPlan> RejectSupportPlan(
+      const v1::RejectSupportPlanRequest& request,
+      const CallOptions& options = {}) const;
+  absl::StatusOr<v1::SupportPlan> StartSupportPlan(
+      const v1::StartSupportPlanRequest& request,
+      const CallOptions& options = {}) const;
+  absl::StatusOr<v1::SupportPlan> SuspendSupportPlan(
+      const v1::SuspendSupportPlanRequest& request,
+      const CallOptions& options = {}) const;
+  absl::StatusOr<v1::SupportPlan> ResumeSupportPlan(
+      const v1::ResumeSupportPlanRequest& request,
+      const CallOptions& options = {}) const;
+  absl::StatusOr<v1::SupportPlan> ReviseSupportPlan(
+      const v1::ReviseSupportPlanRequest& request,
+      const CallOptions& options = {}) const;
+  // The plan stays, as inactive and without contents.
+  absl::StatusOr<v1::SupportPlan> DeleteSupportPlan(
+      const v1::DeleteSupportPlanRequest& request,
+      const CallOptions& options = {}) const;
+  absl::StatusOr<v1::SupportPlan> EvaluateSupportPlan(
+      const v1::EvaluateSupportPlanRequest& request,
+      const CallOptions& options = {}) const;
+  // By the guardian or the adult pupil (no etag).
+  absl::StatusOr<v1::SupportPlan> AcknowledgeSupportPlan(
+      const v1::AcknowledgeSupportPlanRequest& request,
+      const CallOptions& options = {}) const;
+
+  // One page of the plan's changes, newest first; see ForEachPlanRevision.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND. Thread-safe.
+  absl::StatusOr<v1::GetSupportPlanHistoryResponse> GetSupportPlanHistory(
+      const v1::GetSupportPlanHistoryRequest& request,
+      const CallOptions& options = {}) const;
+  // As ForEachMunicipality, for every revision of the plan.
+  absl::Status ForEachPlanRevision(
+      const v1::GetSupportPlanHistoryRequest& request,
+      const std::function<bool(const v1::PlanRevision&)>& fn,
+      const CallOptions& options = {}) const;
+
+  // ---- SupportPlanService: deliveries ----
+
+  // Records a consultation or compensation given under a measure;
+  // request_id as for CreateMunicipality. Errors: INVALID_ARGUMENT,
+  // NOT_FOUND, FAILED_PRECONDITION (PLAN_NOT_IN_IMPLEMENTATION,
+  // MEASURE_NOT_IN_PLAN, DATE_OUTSIDE_MEASURE_PERIOD,
+  // CONFIRMATION_TOO_LATE, APPLICATION_WITHDRAWN). Thread-safe.
+  absl::StatusOr<v1::DeliveryRecord> RecordDelivery(
+      const v1::RecordDeliveryRequest& request,
+      const CallOptions& options = {}) const;
+  // One page of a plan's delivery records, oldest first; see
+  // ForEachDelivery. Errors: INVALID_ARGUMENT, NOT_FOUND. Thread-safe.
+  absl::StatusOr<v1::ListDeliveriesResponse> ListDeliveries(
+      const v1::ListDeliveriesRequest& request,
+      const CallOptions& options = {}) const;
+  // As ForEachMunicipality, for the delivery records the request selects.
+  absl::Status ForEachDelivery(
+      const v1::ListDeliveriesRequest& request,
+      const std::function<bool(const v1::DeliveryRecord&)>& fn,
+      const CallOptions& options = {}) const;
+  // One page of consultation hours per provider per month of an
+  // institution; see ForEachDeliveredHours. Errors: INVALID_ARGUMENT.
+  // Thread-safe.
+  absl::StatusOr<v1::ListDeliveredHoursResponse> ListDeliveredHours(
+      const v1::ListDeliveredHoursRequest& request,
+      const CallOptions& options = {}) const;
+  // As ForEachMunicipality, for every row the request selects.
+  absl::Status ForEachDeliveredHours(
+      const v1::ListDeliveredHoursRequest& request,
+      const std::function<bool(const v1::DeliveredHours&)>& fn,
+      const CallOptions& options = {}) const;
+
+  // --- SupportPlanService (add above this line) ---
+
+  // ---- SyncService ----
+
+  // The changes after request.sync_token (empty: from the beginning),
+  // oldest first; ask again at once while has_more. Each plan and
+  // application sent is audited as a read.
+  // Errors: INVALID_ARGUMENT (malformed token or page_size),
+  // UNAUTHENTICATED. Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::ListChangesResponse> ListChanges(
+      const v1::ListChangesRequest& request,
+      const CallOptions& options = {}) const;
+
+  // Follows the change feed from request.sync_token on: calls `fn` on the
+  // calling thread with each batch the server sends (the changes so far,
+  // then new ones as they are committed, and empty heartbeats that carry
+  // the current token) until `fn` returns false, which ends the watch with
+  // OK. Keep the sync_token of the last batch `fn` saw to resume from it.
+  // Unlike other calls, without CallOptions::deadline the watch has no
+  // deadline (ClientOptions::default_deadline does not apply). Not retried.
+  // Errors: as ListChanges, and whatever ends the stream (UNAVAILABLE when
+  // the server goes away, DEADLINE_EXCEEDED, ...), after `fn` has seen
+  // every batch that arrived.
+  // Thread-safe. Borrows `request` and `fn` until it returns.
+  absl::Status WatchChanges(
+      const v1::WatchChangesRequest& request,
+      const std::function<bool(const v1::WatchChangesResponse&)>& fn,
+      const CallOptions& options = {}) const;
+
+  // --- SyncService (add above this line) ---
 
  private:
   class Impl;
