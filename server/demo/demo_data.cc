@@ -11,6 +11,7 @@
 #include "server/common/ids.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
+#include "server/demo/demo_plans.h"
 #include "server/directory/directory.h"
 
 namespace pumpurs::demo {
@@ -91,13 +92,14 @@ absl::Status Seed(Connection& c, const CallContext& call) {
   if (existing > 0) return absl::OkStatus();
   const absl::Time now_time = absl::Now();
   const int64_t now = absl::ToUnixMicros(now_time);
-  PUMPURS_RETURN_IF_ERROR(
-      AddAccount(c, "admin", {{Role::kNationalAdministrator, ""}}, now_time)
-          .status());
+  PUMPURS_ASSIGN_OR_RETURN(
+      const std::string admin,
+      AddAccount(c, "admin", {{Role::kNationalAdministrator, ""}}, now_time));
   PUMPURS_RETURN_IF_ERROR(
       AddAccount(c, "metodikis", {{Role::kMethodologist, ""}}, now_time)
           .status());
   std::vector<std::string> municipality_ids;
+  std::vector<std::string> municipality_accounts;
   for (const auto& m : kMunicipalities) {
     directory::Municipality in;
     in.display_name = m.name;
@@ -105,13 +107,15 @@ absl::Status Seed(Connection& c, const CallContext& call) {
     PUMPURS_ASSIGN_OR_RETURN(directory::Municipality out,
                              directory::CreateMunicipality(c, call, in, ""));
     municipality_ids.push_back(out.id);
-    PUMPURS_RETURN_IF_ERROR(
+    PUMPURS_ASSIGN_OR_RETURN(
+        std::string coordinator,
         AddAccount(c, absl::StrCat("pasvaldiba", municipality_ids.size()),
-                   {{Role::kMunicipalityCoordinator, out.id}}, now_time)
-            .status());
+                   {{Role::kMunicipalityCoordinator, out.id}}, now_time));
+    municipality_accounts.push_back(std::move(coordinator));
   }
   int person = 0;
   int n = 0;
+  std::vector<DemoSchool> schools;
   for (const DemoInstitution& d : kInstitutions) {
     ++n;
     directory::Institution in;
@@ -121,6 +125,12 @@ absl::Status Seed(Connection& c, const CallContext& call) {
     in.municipality_id = municipality_ids[d.municipality];
     PUMPURS_ASSIGN_OR_RETURN(directory::Institution inst,
                              directory::CreateInstitution(c, call, in, ""));
+    DemoSchool school;
+    school.institution_id = inst.id;
+    school.vocational =
+        d.kind == directory::InstitutionKind::kStateVocationalSchool;
+    school.municipality_id = in.municipality_id;
+    school.municipality_coordinator = municipality_accounts[d.municipality];
     const std::pair<const char*, Role> kStaffAccounts[] = {
         {"direktors", Role::kInstitutionHead},
         {"koordinators", Role::kInstitutionCoordinator},
@@ -138,9 +148,11 @@ absl::Status Seed(Connection& c, const CallContext& call) {
     // 1 teacher (pedagogs), 2 psychologist (konsultants); each staff record
     // is linked to its account, so plans know who prepares and provides.
     const int kPositions[] = {7, 3, 1, 2};
+    std::vector<std::string> staff_ids;
     for (size_t k = 0; k < std::size(kPositions); ++k) {
       Person p{kGivenNames[person % 8], kFamilyNames[(person + 3) % 8]};
-      std::vector<std::string> text = {NewId(), inst.id};
+      staff_ids.push_back(NewId());
+      std::vector<std::string> text = {staff_ids.back(), inst.id};
       for (std::string& col : NameColumns(p)) text.push_back(std::move(col));
       text.push_back(account_ids[k]);
       PUMPURS_RETURN_IF_ERROR(Insert(
@@ -152,6 +164,14 @@ absl::Status Seed(Connection& c, const CallContext& call) {
           text, {kPositions[k], now, now}));
       ++person;
     }
+    school.head_account = account_ids[0];
+    school.coordinator_account = account_ids[1];
+    school.teacher_account = account_ids[2];
+    school.psychologist_account = account_ids[3];
+    school.head_staff = staff_ids[0];
+    school.coordinator_staff = staff_ids[1];
+    school.teacher_staff = staff_ids[2];
+    school.psychologist_staff = staff_ids[3];
     const bool vocational =
         d.kind == directory::InstitutionKind::kStateVocationalSchool;
     for (int k = 0; k < 4; ++k, ++person) {
@@ -189,17 +209,20 @@ absl::Status Seed(Connection& c, const CallContext& call) {
           c,
           "INSERT INTO guardian_pupils (guardian_id, pupil_id) VALUES (?, ?)",
           {guardian_id, pupil_id}, {}));
+      school.pupils.push_back(pupil_id);
+      school.guardians.push_back(guardian_id);
+      school.guardian_accounts.emplace_back();
       if (k == 0) {
         // The first guardian of each institution can sign in.
-        PUMPURS_RETURN_IF_ERROR(AddAccount(c, absl::StrCat("vecaks", n),
-                                           {{Role::kGuardian, guardian_id}},
-                                           now_time)
-                                    .status());
+        PUMPURS_ASSIGN_OR_RETURN(
+            school.guardian_accounts.back(),
+            AddAccount(c, absl::StrCat("vecaks", n),
+                       {{Role::kGuardian, guardian_id}}, now_time));
         if (vocational) {
-          PUMPURS_RETURN_IF_ERROR(AddAccount(c, "audzeknis",
-                                             {{Role::kAdultPupil, pupil_id}},
-                                             now_time)
-                                      .status());
+          PUMPURS_ASSIGN_OR_RETURN(
+              school.adult_pupil_account,
+              AddAccount(c, "audzeknis", {{Role::kAdultPupil, pupil_id}},
+                         now_time));
         }
       }
     }
@@ -220,7 +243,9 @@ absl::Status Seed(Connection& c, const CallContext& call) {
                  "VALUES (?, ?, ?, ?)",
                  {NewId(), stored.id, auth::SecretHash(kDemoApiKey)}, {now}));
     }
+    schools.push_back(std::move(school));
   }
+  PUMPURS_RETURN_IF_ERROR(SeedPlans(c, admin, schools, now_time));
   LogLine("demo_seeded")
       .Int("municipalities", std::size(kMunicipalities))
       .Int("institutions", std::size(kInstitutions));

@@ -48,9 +48,11 @@ class PlansCliTest(harness.ServerTestCase):
         institutions = self.json("direktors1", "institutions", "list")
         self.school = next(i["name"] for i in institutions["institutions"]
                            if i["displayName"] == "Ābeļu vidusskola")
-        # A pupil of the school with a guardian (every demo pupil has one).
-        pupils = self.json("direktors1", "pupils", "list",
-                           "--institution=" + self.school)["pupils"]
+        # DEMO-1-1: the school's pupil without a demo plan (every demo pupil
+        # has a guardian).
+        pupils = [p for p in self.json("direktors1", "pupils", "list",
+                                       "--institution=" + self.school)["pupils"]
+                  if p.get("externalId") == "DEMO-1-1"]
         self.pupil, self.guardian = None, None
         for p in pupils:
             got = self.json("direktors1", "guardians", "list",
