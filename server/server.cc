@@ -19,6 +19,7 @@
 #include "server/rpc/auth_service.h"
 #include "server/rpc/call_log.h"
 #include "server/rpc/directory_service.h"
+#include "server/rpc/initiative_service.h"
 #include "server/rpc/knowledge_service.h"
 #include "server/rpc/support_plan_service.h"
 #include "server/rpc/sync_service.h"
@@ -142,6 +143,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       std::make_unique<rpc::KnowledgeBaseService>(*server->db_));
   server->services_.push_back(
       std::make_unique<rpc::SupportPlanService>(*server->db_));
+  server->services_.push_back(
+      std::make_unique<rpc::YouthInitiativeService>(*server->db_));
   server->notifier_ = std::make_unique<sync::ChangeNotifier>(*server->db_);
   server->services_.push_back(
       std::make_unique<rpc::SyncService>(*server->db_, *server->notifier_));

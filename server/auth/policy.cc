@@ -162,6 +162,29 @@ const std::vector<Rule>& Table() {
       {A::kDeliveredHoursRead, R::kInstitutionCoordinator, L::kSameInstitution},
       {A::kDeliveredHoursRead, R::kUnspecified, L::kProviderOf},
       {A::kDeliveredHoursRead, R::kNationalAdministrator, L::kAnywhere},
+
+      // Youth initiatives. A call belongs to a municipality (its
+      // coordinators) or to a state vocational school (its head and
+      // coordinator); calls are public once open; anyone signed in may
+      // apply and owns what they create; members' families see the project.
+      {A::kInitiativeCallManage, R::kMunicipalityCoordinator,
+       L::kSameMunicipality},
+      {A::kInitiativeCallManage, R::kInstitutionHead, L::kSameInstitution},
+      {A::kInitiativeCallManage, R::kInstitutionCoordinator,
+       L::kSameInstitution},
+      {A::kInitiativeCallManage, R::kNationalAdministrator, L::kAnywhere},
+      {A::kInitiativeCallRead, R::kUnspecified, L::kAnywhere},
+      {A::kInitiativeApply, R::kUnspecified, L::kAnywhere},
+      {A::kInitiativeRead, R::kUnspecified, L::kOwnAccount},
+      {A::kInitiativeRead, R::kUnspecified, L::kEvaluatorOf},
+      {A::kInitiativeRead, R::kGuardian, L::kGuardianOf},
+      {A::kInitiativeRead, R::kAdultPupil, L::kMemberOf},
+      {A::kInitiativeRead, R::kMunicipalityCoordinator, L::kSameMunicipality},
+      {A::kInitiativeRead, R::kInstitutionHead, L::kSameInstitution},
+      {A::kInitiativeRead, R::kInstitutionCoordinator, L::kSameInstitution},
+      {A::kInitiativeRead, R::kNationalAdministrator, L::kAnywhere},
+      {A::kInitiativeEdit, R::kUnspecified, L::kOwnAccount},
+      {A::kInitiativeScore, R::kUnspecified, L::kEvaluatorOf},
   };
   return *rules;
 }
@@ -186,6 +209,14 @@ bool Matches(const Rule& rule, const Principal& p, const RoleBinding* binding,
       return !t.account_id.empty() && t.account_id == p.account_id;
     case L::kPreparerOf:
       return !t.preparer_id.empty() && p.IsStaff(t.preparer_id);
+    case L::kMemberOf:
+      return !scope.empty() &&
+             std::find(t.member_pupil_ids.begin(), t.member_pupil_ids.end(),
+                       scope) != t.member_pupil_ids.end();
+    case L::kEvaluatorOf:
+      return std::find(t.evaluator_account_ids.begin(),
+                       t.evaluator_account_ids.end(),
+                       p.account_id) != t.evaluator_account_ids.end();
     case L::kProviderOf:
       return std::any_of(t.provider_ids.begin(), t.provider_ids.end(),
                          [&p](const std::string& id) { return p.IsStaff(id); });
@@ -245,6 +276,14 @@ absl::string_view ApiScopeFor(Action action) {
       return "knowledge.write";
     case A::kStaffArticleRead:
       return "knowledge.read";
+    case A::kInitiativeCallRead:
+    case A::kInitiativeRead:
+      return "initiatives.read";
+    case A::kInitiativeCallManage:
+    case A::kInitiativeApply:
+    case A::kInitiativeEdit:
+    case A::kInitiativeScore:
+      return "initiatives.write";
     case A::kApplicationRead:
     case A::kPlanRead:
     case A::kPlanFamilyRead:
@@ -269,9 +308,10 @@ absl::string_view ApiScopeFor(Action action) {
 
 const std::vector<std::string>& KnownApiScopes() {
   static const auto* scopes = new std::vector<std::string>{
-      "accounts.admin",  "audit.read",      "directory.import",
-      "directory.read",  "directory.write", "knowledge.read",
-      "knowledge.write", "plans.read",      "plans.write"};
+      "accounts.admin",    "audit.read",      "directory.import",
+      "directory.read",    "directory.write", "initiatives.read",
+      "initiatives.write", "knowledge.read",  "knowledge.write",
+      "plans.read",        "plans.write"};
   return *scopes;
 }
 

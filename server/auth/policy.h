@@ -57,6 +57,17 @@ enum class Action {
   kPlanAcknowledge,     // the guardian or adult pupil acknowledges
   kDeliveryRecord,      // record a consultation or compensation
   kDeliveredHoursRead,  // hours per provider per month of an institution
+
+  // Youth initiatives (server/initiatives).
+  kInitiativeCallManage,  // a call's owner: create, change, open, decide a
+                          // call; read every project of it with the at-risk
+                          // counts and every evaluation; accept reports
+  kInitiativeCallRead,    // open and decided calls
+  kInitiativeApply,       // create a project (the account owns it)
+  kInitiativeRead,        // a project (evaluators: once submitted, by
+                          // initiatives/access.cc)
+  kInitiativeEdit,        // the owner's actions on their project
+  kInitiativeScore,       // an evaluator of the project's call
 };
 
 // How a rule relates the caller's role scope to the object.
@@ -70,6 +81,8 @@ enum class Relation {
   kPreparerOf,        // the caller's staff record prepares the plan
   kProviderOf,        // the caller's staff record provides one of the
                       // plan's measures (or is the provider asked about)
+  kMemberOf,          // role scope (a pupil) is among the project's members
+  kEvaluatorOf,       // the caller's account evaluates the project's call
 };
 
 // Where the object of a call sits. Fill what is known; empty fields never
@@ -80,8 +93,10 @@ struct Target {
   std::string pupil_id;
   std::vector<std::string> guardian_ids;  // of the pupil
   std::string account_id;
-  std::string preparer_id;                // staff id of a plan's preparer
-  std::vector<std::string> provider_ids;  // staff ids of its providers
+  std::string preparer_id;                    // staff id of a plan's preparer
+  std::vector<std::string> provider_ids;      // staff ids of its providers
+  std::vector<std::string> member_pupil_ids;  // a project's members
+  std::vector<std::string> evaluator_account_ids;  // its call's evaluators
 };
 
 // One row of the table: `role` may do `action` on objects in `relation`.

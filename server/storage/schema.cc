@@ -442,11 +442,72 @@ CREATE TABLE changes (
 CREATE INDEX changes_by_resource ON changes(resource, seq);
 )sql";
 
+// Youth-initiative calls and projects (server/initiatives), stored like
+// plans: the API message in data (unredacted: every evaluation, the real
+// at-risk counts) beside the columns that filters and access need.
+// owner: "municipalities/{id}" or "institutions/{id}"; institution_id is ''
+// for a municipality's call and municipality_id '' for a state vocational
+// school's (its chain has no municipality).
+constexpr char kYouthInitiatives[] = R"sql(
+CREATE TABLE initiative_calls (
+  id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  municipality_id TEXT NOT NULL,
+  institution_id TEXT NOT NULL,
+  state INTEGER NOT NULL CHECK (state BETWEEN 1 AND 3),
+  data BLOB NOT NULL,
+  version INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL
+) STRICT;
+CREATE INDEX initiative_calls_by_time ON initiative_calls(create_time, id);
+CREATE INDEX initiative_calls_by_owner
+  ON initiative_calls(owner, create_time, id);
+
+CREATE TABLE initiative_call_evaluators (
+  call_id TEXT NOT NULL REFERENCES initiative_calls(id),
+  account_id TEXT NOT NULL,
+  PRIMARY KEY (call_id, account_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX initiative_call_evaluators_by_account
+  ON initiative_call_evaluators(account_id, call_id);
+
+-- municipality_id / institution_id: the call's owner's, for access.
+CREATE TABLE initiatives (
+  id TEXT PRIMARY KEY,
+  call_id TEXT NOT NULL REFERENCES initiative_calls(id),
+  municipality_id TEXT NOT NULL,
+  institution_id TEXT NOT NULL,
+  owner_account_id TEXT NOT NULL,
+  supervisor_account_id TEXT NOT NULL,
+  state INTEGER NOT NULL CHECK (state BETWEEN 1 AND 9),
+  data BLOB NOT NULL,
+  version INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL
+) STRICT;
+CREATE INDEX initiatives_by_time ON initiatives(create_time, id);
+CREATE INDEX initiatives_by_call ON initiatives(call_id, create_time, id);
+CREATE INDEX initiatives_by_owner
+  ON initiatives(owner_account_id, create_time, id);
+CREATE INDEX initiatives_by_municipality
+  ON initiatives(municipality_id, create_time, id);
+
+CREATE TABLE initiative_members (
+  initiative_id TEXT NOT NULL REFERENCES initiatives(id),
+  pupil_id TEXT NOT NULL,
+  PRIMARY KEY (initiative_id, pupil_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX initiative_members_by_pupil
+  ON initiative_members(pupil_id, initiative_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "foundation: directory, accounts, audit, request ids", kFoundation},
     {2, "knowledge base: taxonomy, articles, revisions", kKnowledgeBase},
     {3, "knowledge base: full-text search index", kKnowledgeSearch},
     {4, "support plans, deliveries, change feed", kSupportPlans},
+    {5, "youth-initiative calls and projects", kYouthInitiatives},
 };
 
 }  // namespace

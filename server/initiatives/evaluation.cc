@@ -1,0 +1,2 @@
+// Filled by the youth-initiative work.
+namespace pumpurs::initiatives {}
