@@ -18,6 +18,15 @@
 // search_articles and recommend_measures read the knowledge base the server
 // has; for a large one, fill the database with pumpurs-kb-generate first
 // (BENCHMARKS.md, "Knowledge base").
+//
+// get_support_plan, list_support_plans and record_delivery work as a head
+// of institution (--username, default the demo head direktors1), who first
+// makes --list_size pupils with a guardian, an application and a plan each
+// through the API (bench/plan_fixture.h). For record_delivery the plans are
+// also approved at every level, which needs the municipality coordinator
+// and the national administrator (--approver_usernames, same --password)
+// for the preparation only; each call then records a 1-minute on-site
+// consultation dated today, the slots going round all the plans.
 
 #include <grpcpp/grpcpp.h>
 #include <sys/resource.h>
@@ -48,24 +57,34 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/plan_fixture.h"
 #include "pumpurs/v1/auth.grpc.pb.h"
 #include "pumpurs/v1/directory.grpc.pb.h"
 #include "pumpurs/v1/knowledge_base.grpc.pb.h"
+#include "pumpurs/v1/support_plan.grpc.pb.h"
 #include "pumpurs/v1/system.grpc.pb.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051",
           "host:port of the server; loopback hosts only");
 ABSL_FLAG(std::string, rpc, "ping",
           "ping | get_institution | list_institutions | create_municipality "
-          "| search_articles | recommend_measures");
-ABSL_FLAG(std::string, username, "admin",
-          "signs in as this national administrator before the run");
+          "| search_articles | recommend_measures | get_support_plan "
+          "| list_support_plans | record_delivery");
+ABSL_FLAG(std::string, username, "",
+          "signs in as this account before the run: a national administrator "
+          "for the directory RPCs (default admin), a head of institution for "
+          "the support-plan RPCs (default direktors1)");
+ABSL_FLAG(std::string, approver_usernames, "pasvaldiba1,admin",
+          "record_delivery: the municipality coordinator and the national "
+          "administrator who approve the prepared plans (comma-separated; "
+          "they sign in with --password)");
 ABSL_FLAG(std::string, password, "demo-parole-2026",
-          "its password (default: the demo administrator's; "
+          "its password, also the approvers' (default: the demo accounts'; "
           "$PUMPURS_PASSWORD overrides the default)");
 ABSL_FLAG(int, concurrency, 16, "calls kept outstanding at once");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(10),
@@ -82,8 +101,9 @@ ABSL_FLAG(bool, json, false, "also print the results as one JSON line");
 ABSL_FLAG(absl::Duration, call_timeout, absl::Seconds(5),
           "deadline of every call");
 ABSL_FLAG(int, list_size, 10,
-          "institutions created for list_institutions (the size of the page "
-          "each call returns)");
+          "institutions created for list_institutions, plans created for the "
+          "support-plan RPCs (list_support_plans: the size of the page each "
+          "call returns)");
 ABSL_FLAG(int, server_pid, 0,
           "if set, also report the CPU the process with this pid used during "
           "each measured phase (Linux /proc)");
@@ -93,7 +113,7 @@ namespace {
 namespace v1 = ::pumpurs::v1;
 using Clock = std::chrono::steady_clock;
 
-// "Bearer <access token>", set once by SignIn before any load.
+// "Bearer <access token>" of --username, set once before any load.
 std::string& Authorization() {
   static auto* value = new std::string();
   return *value;
@@ -105,12 +125,14 @@ void SignCall(grpc::ClientContext* ctx) {
   }
 }
 
-// Signs in with --username / --password (or $PUMPURS_PASSWORD instead of
-// the default password). The access token lasts 15 minutes: enough for any
-// sensible run.
-absl::Status SignIn(const std::shared_ptr<grpc::Channel>& channel) {
+// Signs in as `username` with --password (or $PUMPURS_PASSWORD instead of
+// the default password); returns "Bearer <access token>". The access token
+// lasts 15 minutes: enough for any sensible run.
+absl::StatusOr<std::string> SignInAs(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const std::string& username) {
   v1::LoginRequest req;
-  req.set_username(absl::GetFlag(FLAGS_username));
+  req.set_username(username);
   req.set_password(absl::GetFlag(FLAGS_password));
   const char* env = std::getenv("PUMPURS_PASSWORD");
   if (env != nullptr && *env != '\0' &&
@@ -130,8 +152,7 @@ absl::Status SignIn(const std::shared_ptr<grpc::Channel>& channel) {
                      "server with --demo, or give --username/--password): ",
                      s.error_message()));
   }
-  Authorization() = absl::StrCat("Bearer ", session.access_token());
-  return absl::OkStatus();
+  return absl::StrCat("Bearer ", session.access_token());
 }
 
 enum class Rpc {
@@ -140,8 +161,16 @@ enum class Rpc {
   kListInstitutions,
   kCreateMunicipality,
   kSearchArticles,
-  kRecommendMeasures
+  kRecommendMeasures,
+  kGetSupportPlan,
+  kListSupportPlans,
+  kRecordDelivery
 };
+
+bool IsPlanRpc(Rpc rpc) {
+  return rpc == Rpc::kGetSupportPlan || rpc == Rpc::kListSupportPlans ||
+         rpc == Rpc::kRecordDelivery;
+}
 
 const char* RpcName(Rpc rpc) {
   switch (rpc) {
@@ -157,14 +186,21 @@ const char* RpcName(Rpc rpc) {
       return "search_articles";
     case Rpc::kRecommendMeasures:
       return "recommend_measures";
+    case Rpc::kGetSupportPlan:
+      return "get_support_plan";
+    case Rpc::kListSupportPlans:
+      return "list_support_plans";
+    case Rpc::kRecordDelivery:
+      return "record_delivery";
   }
   return "?";
 }
 
 std::optional<Rpc> ParseRpc(absl::string_view name) {
-  for (Rpc rpc : {Rpc::kPing, Rpc::kGetInstitution, Rpc::kListInstitutions,
-                  Rpc::kCreateMunicipality, Rpc::kSearchArticles,
-                  Rpc::kRecommendMeasures}) {
+  for (Rpc rpc :
+       {Rpc::kPing, Rpc::kGetInstitution, Rpc::kListInstitutions,
+        Rpc::kCreateMunicipality, Rpc::kSearchArticles, Rpc::kRecommendMeasures,
+        Rpc::kGetSupportPlan, Rpc::kListSupportPlans, Rpc::kRecordDelivery}) {
     if (name == RpcName(rpc)) return rpc;
   }
   return std::nullopt;
@@ -622,11 +658,90 @@ class RecommendMeasuresSlot : public Slot {
   v1::RecommendMeasuresResponse response_;
 };
 
+// A head opening a plan of the institution: slot i reads the fixture's
+// plan i mod n, so the reads spread over the plans as a school's do.
+class GetSupportPlanSlot : public Slot {
+ public:
+  GetSupportPlanSlot(v1::SupportPlanService::Stub* stub,
+                     const std::string& name)
+      : stub_(stub) {
+    request_.set_name(name);
+  }
+
+ private:
+  void Issue(grpc::ClientContext* ctx, Done done) override {
+    stub_->async()->GetSupportPlan(ctx, &request_, &response_, std::move(done));
+  }
+  v1::SupportPlanService::Stub* stub_;
+  v1::GetSupportPlanRequest request_;
+  v1::SupportPlan response_;
+};
+
+// The head's list of the institution's plans, first page of --list_size
+// (at least that many plans exist: Prepare checks).
+class ListSupportPlansSlot : public Slot {
+ public:
+  ListSupportPlansSlot(v1::SupportPlanService::Stub* stub,
+                       const std::string& institution, int page_size)
+      : stub_(stub) {
+    request_.set_institution(institution);
+    request_.set_page_size(page_size);
+  }
+
+ private:
+  void Issue(grpc::ClientContext* ctx, Done done) override {
+    stub_->async()->ListSupportPlans(ctx, &request_, &response_,
+                                     std::move(done));
+  }
+  v1::SupportPlanService::Stub* stub_;
+  v1::ListSupportPlansRequest request_;
+  v1::ListSupportPlansResponse response_;
+};
+
+// Each call records a 1-minute on-site consultation dated today, signed by
+// the pupil (KA form), under the next of the fixture's approved plans: slot
+// i starts at plan i and goes round them all, so the writes spread over the
+// plans as a school's consultations do rather than queueing on one plan.
+// Every call carries its own request_id, as the client library's creates do.
+class RecordDeliverySlot : public Slot {
+ public:
+  RecordDeliverySlot(v1::SupportPlanService::Stub* stub,
+                     const pumpurs::bench::PlanFixture* plans,
+                     const std::string& run_tag, int slot)
+      : stub_(stub),
+        plans_(plans),
+        id_prefix_(absl::StrCat("load-", run_tag, "-delivery-", slot, "-")),
+        next_(static_cast<size_t>(slot)) {
+    v1::DeliveryRecord* d = request_.mutable_delivery();
+    d->set_date(plans->today);
+    d->set_duration_minutes(1);
+    d->set_mode(v1::DELIVERY_MODE_ON_SITE);
+    d->set_evidence(v1::EVIDENCE_TYPE_PUPIL_SIGNATURE);
+  }
+
+ private:
+  void Issue(grpc::ClientContext* ctx, Done done) override {
+    const size_t k = next_++ % plans_->plans.size();
+    request_.set_parent(plans_->plans[k]);
+    request_.mutable_delivery()->set_measure_id(plans_->measure_ids[k]);
+    request_.set_request_id(absl::StrCat(id_prefix_, calls_++));
+    stub_->async()->RecordDelivery(ctx, &request_, &response_, std::move(done));
+  }
+  v1::SupportPlanService::Stub* stub_;
+  const pumpurs::bench::PlanFixture* plans_;
+  const std::string id_prefix_;
+  size_t next_;
+  int64_t calls_ = 0;
+  v1::RecordDeliveryRequest request_;
+  v1::DeliveryRecord response_;
+};
+
 struct Connections {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   std::vector<std::unique_ptr<v1::SystemService::Stub>> system;
   std::vector<std::unique_ptr<v1::DirectoryService::Stub>> directory;
   std::vector<std::unique_ptr<v1::KnowledgeBaseService::Stub>> kb;
+  std::vector<std::unique_ptr<v1::SupportPlanService::Stub>> plans;
 };
 
 absl::StatusOr<Connections> Connect(const std::string& target, int count) {
@@ -646,6 +761,7 @@ absl::StatusOr<Connections> Connect(const std::string& target, int count) {
     c.system.push_back(v1::SystemService::NewStub(channel));
     c.directory.push_back(v1::DirectoryService::NewStub(channel));
     c.kb.push_back(v1::KnowledgeBaseService::NewStub(channel));
+    c.plans.push_back(v1::SupportPlanService::NewStub(channel));
     c.channels.push_back(std::move(channel));
   }
   return c;
@@ -667,17 +783,74 @@ struct Fixture {
   std::string municipality;  // "municipalities/{id}"
   std::vector<std::string> institutions;
   std::unique_ptr<CodeSource> codes;
+  pumpurs::bench::PlanFixture plans;
+  std::string run_tag;
 };
 
-absl::StatusOr<Fixture> Prepare(Rpc rpc, v1::DirectoryService::Stub& dir) {
+// The plans of the support-plan RPCs, made as the signed-in head; the
+// approvers sign in only for record_delivery.
+absl::Status PreparePlanRpc(Rpc rpc, Connections& conn, Fixture& f) {
+  pumpurs::bench::PlanFixtureOptions o;
+  o.count = absl::GetFlag(FLAGS_list_size);
+  o.run_tag = f.run_tag;
+  o.head_authorization = Authorization();
+  if (rpc == Rpc::kRecordDelivery) {
+    o.approve = true;
+    const std::vector<std::string> approvers = absl::StrSplit(
+        absl::GetFlag(FLAGS_approver_usernames), ',', absl::SkipEmpty());
+    if (approvers.size() != 2) {
+      return absl::InvalidArgumentError(
+          "--approver_usernames must name the municipality coordinator and "
+          "the national administrator, e.g. pasvaldiba1,admin");
+    }
+    std::string* const tokens[] = {&o.municipality_authorization,
+                                   &o.national_authorization};
+    for (size_t i = 0; i < approvers.size(); ++i) {
+      absl::StatusOr<std::string> token =
+          SignInAs(conn.channels.front(), approvers[i]);
+      if (!token.ok()) return token.status();
+      *tokens[i] = *std::move(token);
+    }
+  }
+  absl::StatusOr<pumpurs::bench::PlanFixture> plans =
+      pumpurs::bench::PreparePlans(conn.channels.front(), o);
+  if (!plans.ok()) return plans.status();
+  f.plans = *std::move(plans);
+  if (rpc != Rpc::kListSupportPlans) return absl::OkStatus();
+
+  // The page must be full, or the load would measure a shorter list.
+  v1::ListSupportPlansRequest req;
+  req.set_institution(f.plans.institution);
+  req.set_page_size(o.count);
+  v1::ListSupportPlansResponse resp;
+  grpc::ClientContext ctx;
+  SetPrepDeadline(&ctx);
+  SignCall(&ctx);
+  grpc::Status s = conn.plans.front()->ListSupportPlans(&ctx, req, &resp);
+  if (!s.ok()) return FromGrpc(s, "prepare: ListSupportPlans");
+  if (resp.support_plans_size() < o.count) {
+    return absl::InternalError(absl::StrCat(
+        "prepare: ListSupportPlans returned ", resp.support_plans_size(),
+        " plans of ", f.plans.institution, ", fewer than the ", o.count,
+        " just created"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Fixture> Prepare(Rpc rpc, Connections& conn) {
   Fixture f;
   absl::BitGen gen;
-  const std::string run_tag =
-      absl::StrFormat("%08x", absl::Uniform<uint32_t>(gen));
+  f.run_tag = absl::StrFormat("%08x", absl::Uniform<uint32_t>(gen));
+  const std::string& run_tag = f.run_tag;
   if (rpc == Rpc::kPing || rpc == Rpc::kSearchArticles ||
       rpc == Rpc::kRecommendMeasures) {
     return f;  // the knowledge base is read as it is (pumpurs-kb-generate)
   }
+  if (IsPlanRpc(rpc)) {
+    if (absl::Status s = PreparePlanRpc(rpc, conn, f); !s.ok()) return s;
+    return f;
+  }
+  v1::DirectoryService::Stub& dir = *conn.directory.front();
 
   // The first claimed block's probe municipality is also the one the
   // institutions go into.
@@ -784,6 +957,20 @@ Result RunPhase(Rpc rpc, Connections& conn, const Fixture& fixture,
       case Rpc::kRecommendMeasures:
         slots.push_back(
             std::make_unique<RecommendMeasuresSlot>(conn.kb[c].get()));
+        break;
+      case Rpc::kGetSupportPlan:
+        slots.push_back(std::make_unique<GetSupportPlanSlot>(
+            conn.plans[c].get(),
+            fixture.plans.plans[i % fixture.plans.plans.size()]));
+        break;
+      case Rpc::kListSupportPlans:
+        slots.push_back(std::make_unique<ListSupportPlansSlot>(
+            conn.plans[c].get(), fixture.plans.institution,
+            static_cast<int>(fixture.plans.plans.size())));
+        break;
+      case Rpc::kRecordDelivery:
+        slots.push_back(std::make_unique<RecordDeliverySlot>(
+            conn.plans[c].get(), &fixture.plans, fixture.run_tag, i));
         break;
     }
   }
@@ -919,7 +1106,15 @@ int main(int argc, char** argv) {
   if (!rpc) {
     std::fprintf(stderr,
                  "pumpurs-load: --rpc must be ping, get_institution, "
-                 "list_institutions or create_municipality\n");
+                 "list_institutions, create_municipality, search_articles, "
+                 "recommend_measures, get_support_plan, list_support_plans "
+                 "or record_delivery\n");
+    return 2;
+  }
+  if (IsPlanRpc(*rpc) && absl::GetFlag(FLAGS_list_size) < 1) {
+    std::fprintf(stderr,
+                 "pumpurs-load: --list_size must be at least 1 for %s\n",
+                 RpcName(*rpc));
     return 2;
   }
   if (o.concurrency < 1 || o.concurrency > 10000) {
@@ -945,12 +1140,17 @@ int main(int argc, char** argv) {
                  std::string(conn.status().message()).c_str());
     return 1;
   }
-  if (absl::Status s = SignIn(conn->channels.front()); !s.ok()) {
+  std::string username = absl::GetFlag(FLAGS_username);
+  if (username.empty()) username = IsPlanRpc(*rpc) ? "direktors1" : "admin";
+  absl::StatusOr<std::string> token =
+      SignInAs(conn->channels.front(), username);
+  if (!token.ok()) {
     std::fprintf(stderr, "pumpurs-load: %s\n",
-                 std::string(s.message()).c_str());
+                 std::string(token.status().message()).c_str());
     return 1;
   }
-  absl::StatusOr<Fixture> fixture = Prepare(*rpc, *conn->directory.front());
+  Authorization() = *std::move(token);
+  absl::StatusOr<Fixture> fixture = Prepare(*rpc, *conn);
   if (!fixture.ok()) {
     std::fprintf(stderr, "pumpurs-load: %s\n",
                  std::string(fixture.status().message()).c_str());

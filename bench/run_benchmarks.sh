@@ -8,13 +8,27 @@
 # SIGTERM and prints a summary (medians over REPEATS). About 2 minutes
 # with the defaults. Results and how to read them: BENCHMARKS.md.
 #
+# The support-plan RPCs are not in the default list (they would make it
+# about 3 minutes instead of 2); run them with, e.g.,
+#   RPCS="ping get_support_plan list_support_plans record_delivery" \
+#     bench/run_benchmarks.sh
+# They sign in as the demo head PLAN_USERNAME, who makes PLAN_COUNT plans
+# first (record_delivery also has them approved by the demo municipality
+# coordinator and administrator: pumpurs-load --approver_usernames).
+#
 # Env:
 #   DURATION     measured time of each phase (default 5s)
 #   WARMUP       unmeasured load before each phase (default 1s)
 #   CONCURRENCY  outstanding calls, space-separated (default "1 32")
 #   REPEATS      runs of each load, summarised by their median (default 1)
 #   RPCS         default "ping get_institution list_institutions
-#                create_municipality"
+#                create_municipality"; also search_articles,
+#                recommend_measures, get_support_plan, list_support_plans,
+#                record_delivery
+#   PLAN_USERNAME  head of institution for the support-plan RPCs (default
+#                direktors1, the demo head of Ābeļu vidusskola)
+#   PLAN_COUNT   plans they make (and list_support_plans' page size;
+#                default 10)
 #   DURABILITY   the server's and SQLite's: full (default) or normal
 #   SQLITE_DURATION  per SQLite measurement (default: DURATION)
 #   BENCH_DIR    where the temporary database goes (default $TMPDIR or /tmp)
@@ -36,6 +50,8 @@ WARMUP="${WARMUP:-1s}"
 CONCURRENCY="${CONCURRENCY:-1 32}"
 REPEATS="${REPEATS:-1}"
 RPCS="${RPCS:-ping get_institution list_institutions create_municipality}"
+PLAN_USERNAME="${PLAN_USERNAME:-direktors1}"
+PLAN_COUNT="${PLAN_COUNT:-10}"
 DURABILITY="${DURABILITY:-full}"
 SQLITE_DURATION="${SQLITE_DURATION:-$DURATION}"
 BUILD_DIR="${BUILD_DIR:-build}"
@@ -119,8 +135,15 @@ for ((rep = 1; rep <= REPEATS; rep++)); do
   for c in $CONCURRENCY; do
     for rpc in $RPCS; do
       echo "== load: $rpc, concurrency $c, run $rep/$REPEATS"
+      # The plan RPCs work as a head of institution; the rest as the
+      # administrator (pumpurs-load's default).
+      as=()
+      case "$rpc" in
+        get_support_plan | list_support_plans | record_delivery)
+          as=(--username "$PLAN_USERNAME" --list_size "$PLAN_COUNT") ;;
+      esac
       for ((attempt = 1; ; attempt++)); do
-        out="$("$load_bin" --target "$target" --rpc "$rpc" \
+        out="$("$load_bin" --target "$target" --rpc "$rpc" ${as[@]+"${as[@]}"} \
           --concurrency "$c" --duration "$DURATION" --warmup "$WARMUP" \
           --server_pid "$server_pid" --json)"
         grep -v '^{' <<<"$out"
@@ -202,9 +225,13 @@ print("| RPC | concurrency | calls/s | (min–max) | p50 µs | p99 µs | "
       "ratio vs Ping | Ping calls/s | errors | server CPU | client CPU | "
       "other CPU |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-order = ["ping", "get_institution", "list_institutions", "create_municipality"]
+order = ["ping", "get_institution", "list_institutions", "create_municipality",
+         "search_articles", "recommend_measures", "get_support_plan",
+         "list_support_plans", "record_delivery"]
+def rank(rpc):
+    return order.index(rpc) if rpc in order else len(order)
 for (rpc, c), runs in sorted(loads.items(),
-                             key=lambda kv: (kv[0][1], order.index(kv[0][0]))):
+                             key=lambda kv: (kv[0][1], rank(kv[0][0]))):
     res = [r["result"] for r in runs]
     tput = [x["throughput"] for x in res]
     if rpc == "ping":

@@ -52,9 +52,14 @@ expect_positive() {
   done
 }
 
-# The write path (with the Ping baseline) and a read path.
+# The write path (with the Ping baseline), a read path, and the support
+# plans (as the demo head, a few plans each; record_delivery approves them
+# as the demo coordinator and administrator first).
 for args in "--rpc create_municipality --concurrency 4" \
-            "--rpc get_institution --concurrency 2 --baseline=false"; do
+            "--rpc get_institution --concurrency 2 --baseline=false" \
+            "--rpc get_support_plan --concurrency 2 --baseline=false --list_size 2" \
+            "--rpc list_support_plans --concurrency 2 --baseline=false --list_size 3" \
+            "--rpc record_delivery --concurrency 4 --baseline=false --list_size 2"; do
   # shellcheck disable=SC2086  # $args are separate flags
   out="$("$load_bin" --target "$target" $args --duration 1s --warmup 200ms \
     --json)" || fail "pumpurs-load $args exited non-zero: $out"

@@ -31,6 +31,7 @@ Command KbCommand();         // cli/kb_commands.cc
 Command ApplicationsCommand();  // cli/application_commands.cc
 Command PlansCommand();         // cli/plan_commands.cc (+ delivery_commands.cc)
 Command SyncCommand();          // cli/sync_commands.cc
+Command InitiativesCommand();   // cli/initiative_commands.cc (+ calls)
 
 // Each group adds its commands here.
 const std::vector<Command>& MoreCommands() {
@@ -39,6 +40,7 @@ const std::vector<Command>& MoreCommands() {
       AccountsCommand(), PupilsCommand(), GuardiansCommand(), StaffCommand(),
       ImportCommand(),   KbCommand(),  // kb search/recommend: RunKbSearch
       ApplicationsCommand(), PlansCommand(), SyncCommand(),
+      InitiativesCommand(),
       // --- add command groups above this line ---
   };
   return *commands;

@@ -121,6 +121,11 @@ commands:
         acknowledge NAME          a plan's lifecycle (pumpurs plans: usage)
   plans deliveries record|list    consultations and compensations given
   plans hours --institution=.. --start_month=YYYY-MM   hours for payment
+  initiatives calls create|get|list|update|open|decide
+                                  youth-initiative calls (competitions)
+  initiatives create|get|list|update|submit|withdraw|score|start|report|
+              accept              youth-initiative projects (pumpurs
+                                  initiatives: usage)
   sync [TOKEN] [--watch]          the change feed (offline clients)
 
 NAME is "municipalities/ID" / "institutions/ID" or just ID. The server

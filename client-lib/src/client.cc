@@ -17,6 +17,7 @@
 #include "pumpurs/v1/support_plan.grpc.pb.h"
 #include "pumpurs/v1/sync.grpc.pb.h"
 #include "pumpurs/v1/system.grpc.pb.h"
+#include "pumpurs/v1/youth_initiative.grpc.pb.h"
 #include "server/common/error.h"
 
 namespace pumpurs::client {
@@ -104,6 +105,7 @@ class Client::Impl {
         audit_(v1::AuditService::NewStub(channel_)),
         kb_(v1::KnowledgeBaseService::NewStub(channel_)),
         plans_(v1::SupportPlanService::NewStub(channel_)),
+        initiatives_(v1::YouthInitiativeService::NewStub(channel_)),
         sync_(v1::SyncService::NewStub(channel_)),
         health_(grpc::health::v1::Health::NewStub(channel_)) {}
 
@@ -114,6 +116,9 @@ class Client::Impl {
   v1::AuditService::Stub& audit() const { return *audit_; }
   v1::KnowledgeBaseService::Stub& kb() const { return *kb_; }
   v1::SupportPlanService::Stub& plans() const { return *plans_; }
+  v1::YouthInitiativeService::Stub& initiatives() const {
+    return *initiatives_;
+  }
   v1::SyncService::Stub& sync() const { return *sync_; }
   grpc::health::v1::Health::Stub& health() const { return *health_; }
 
@@ -165,6 +170,7 @@ class Client::Impl {
   const std::unique_ptr<v1::AuditService::Stub> audit_;
   const std::unique_ptr<v1::KnowledgeBaseService::Stub> kb_;
   const std::unique_ptr<v1::SupportPlanService::Stub> plans_;
+  const std::unique_ptr<v1::YouthInitiativeService::Stub> initiatives_;
   const std::unique_ptr<v1::SyncService::Stub> sync_;
   const std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
@@ -1095,6 +1101,144 @@ absl::Status Client::ForEachDeliveredHours(
 }
 
 // --- SupportPlanService (add above this line) ---
+
+// --- YouthInitiativeService ---
+
+absl::StatusOr<v1::Call> Client::CreateCall(
+    const v1::CreateCallRequest& request, const CallOptions& options) const {
+  v1::CreateCallRequest copy;
+  return impl_->Unary(&v1::YouthInitiativeService::Stub::CreateCall,
+                      impl_->initiatives(), WithRequestId(request, &copy),
+                      options);
+}
+
+absl::StatusOr<v1::Call> Client::GetCall(const v1::GetCallRequest& request,
+                                         const CallOptions& options) const {
+  return impl_->Unary(&v1::YouthInitiativeService::Stub::GetCall,
+                      impl_->initiatives(), request, options);
+}
+
+absl::StatusOr<v1::ListCallsResponse> Client::ListCalls(
+    const v1::ListCallsRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::YouthInitiativeService::Stub::ListCalls,
+                      impl_->initiatives(), request, options);
+}
+
+absl::Status Client::ForEachCall(const v1::ListCallsRequest& request,
+                                 const std::function<bool(const v1::Call&)>& fn,
+                                 const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListCallsRequest& r) { return ListCalls(r, options); },
+      [](const v1::ListCallsResponse& page) -> const auto& {
+        return page.calls();
+      },
+      fn);
+}
+
+absl::StatusOr<v1::Call> Client::UpdateCall(
+    const v1::UpdateCallRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::YouthInitiativeService::Stub::UpdateCall,
+                      impl_->initiatives(), request, options);
+}
+
+absl::StatusOr<v1::Call> Client::OpenCall(const v1::OpenCallRequest& request,
+                                          const CallOptions& options) const {
+  return impl_->Unary(&v1::YouthInitiativeService::Stub::OpenCall,
+                      impl_->initiatives(), request, options);
+}
+
+absl::StatusOr<v1::DecideCallResponse> Client::DecideCall(
+    const v1::DecideCallRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::YouthInitiativeService::Stub::DecideCall,
+                      impl_->initiatives(), request, options);
+}
+
+absl::StatusOr<v1::Initiative> Client::CreateInitiative(
+    const v1::CreateInitiativeRequest& request,
+    const CallOptions& options) const {
+  v1::CreateInitiativeRequest copy;
+  return impl_->Unary(&v1::YouthInitiativeService::Stub::CreateInitiative,
+                      impl_->initiatives(), WithRequestId(request, &copy),
+                      options);
+}
+
+absl::StatusOr<v1::Initiative> Client::GetInitiative(
+    const v1::GetInitiativeRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::YouthInitiativeService::Stub::GetInitiative,
+                      impl_->initiatives(), request, options);
+}
+
+absl::StatusOr<v1::ListInitiativesResponse> Client::ListInitiatives(
+    const v1::ListInitiativesRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::YouthInitiativeService::Stub::ListInitiatives,
+                      impl_->initiatives(), request, options);
+}
+
+absl::Status Client::ForEachInitiative(
+    const v1::ListInitiativesRequest& request,
+    const std::function<bool(const v1::Initiative&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListInitiativesRequest& r) {
+        return ListInitiatives(r, options);
+      },
+      [](const v1::ListInitiativesResponse& page) -> const auto& {
+        return page.initiatives();
+      },
+      fn);
+}
+
+absl::StatusOr<v1::Initiative> Client::UpdateInitiative(
+    const v1::UpdateInitiativeRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::YouthInitiativeService::Stub::UpdateInitiative,
+                      impl_->initiatives(), request, options);
+}
+
+absl::StatusOr<v1::Initiative> Client::SubmitInitiative(
+    const v1::SubmitInitiativeRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::YouthInitiativeService::Stub::SubmitInitiative,
+                      impl_->initiatives(), request, options);
+}
+
+absl::StatusOr<v1::Initiative> Client::WithdrawInitiative(
+    const v1::WithdrawInitiativeRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::YouthInitiativeService::Stub::WithdrawInitiative,
+                      impl_->initiatives(), request, options);
+}
+
+absl::StatusOr<v1::Initiative> Client::ScoreInitiative(
+    const v1::ScoreInitiativeRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::YouthInitiativeService::Stub::ScoreInitiative,
+                      impl_->initiatives(), request, options);
+}
+
+absl::StatusOr<v1::Initiative> Client::StartInitiative(
+    const v1::StartInitiativeRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::YouthInitiativeService::Stub::StartInitiative,
+                      impl_->initiatives(), request, options);
+}
+
+absl::StatusOr<v1::Initiative> Client::SubmitReport(
+    const v1::SubmitReportRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::YouthInitiativeService::Stub::SubmitReport,
+                      impl_->initiatives(), request, options);
+}
+
+absl::StatusOr<v1::Initiative> Client::AcceptReport(
+    const v1::AcceptReportRequest& request, const CallOptions& options) const {
+  return impl_->Unary(&v1::YouthInitiativeService::Stub::AcceptReport,
+                      impl_->initiatives(), request, options);
+}
+
+// --- YouthInitiativeService (add above this line) ---
 
 // --- SyncService ---
 

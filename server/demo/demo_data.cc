@@ -11,6 +11,7 @@
 #include "server/common/ids.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
+#include "server/demo/demo_initiatives.h"
 #include "server/demo/demo_plans.h"
 #include "server/directory/directory.h"
 
@@ -246,6 +247,17 @@ absl::Status Seed(Connection& c, const CallContext& call) {
     schools.push_back(std::move(school));
   }
   PUMPURS_RETURN_IF_ERROR(SeedPlans(c, admin, schools, now_time));
+  InitiativeAccounts youth;
+  PUMPURS_ASSIGN_OR_RETURN(youth.applicant,
+                           AddAccount(c, "jauniesi", {}, now_time));
+  PUMPURS_ASSIGN_OR_RETURN(youth.other_applicant,
+                           AddAccount(c, "biedriba", {}, now_time));
+  PUMPURS_ASSIGN_OR_RETURN(youth.evaluator1,
+                           AddAccount(c, "vertetajs1", {}, now_time));
+  PUMPURS_ASSIGN_OR_RETURN(youth.evaluator2,
+                           AddAccount(c, "vertetajs2", {}, now_time));
+  PUMPURS_RETURN_IF_ERROR(SeedInitiatives(
+      c, youth, municipality_ids, municipality_accounts, schools, now_time));
   LogLine("demo_seeded")
       .Int("municipalities", std::size(kMunicipalities))
       .Int("institutions", std::size(kInstitutions));

@@ -50,6 +50,14 @@ absl::Status Refuse(const CallContext& call, const StoredInitiative& i,
   return refusal;
 }
 
+// Where the rest of kInitiativeRead decides: its evaluator rule is ViewOf's
+// kEvaluator, which holds only once a project is submitted, so a draft is
+// never shown (nor a refusal explained) by it.
+auth::Target FamilyTarget(auth::Target t) {
+  t.evaluator_account_ids.clear();
+  return t;
+}
+
 absl::StatusOr<StoredCall> CallOf(Connection& conn, const StoredInitiative& i) {
   PUMPURS_ASSIGN_OR_RETURN(std::optional<StoredCall> c,
                            LoadCall(conn, i.call_id));
@@ -80,6 +88,8 @@ bool ManagesCall(const Principal& principal, const StoredCall& c) {
 }
 
 bool SeesCall(const Principal& principal, const StoredCall& c) {
+  // Seeing is reading: a service key needs the read scope (as VisibleCalls).
+  if (!HasScope(principal, Action::kInitiativeCallRead)) return false;
   if (ManagesCall(principal, c)) return true;
   return c.state() != v1::CALL_STATE_DRAFT &&
          Allowed(principal, Action::kInitiativeCallRead, CallTarget(c));
@@ -93,6 +103,9 @@ v1::Call PresentedCall(const Principal& principal, const StoredCall& c) {
 
 View ViewOf(const Principal& principal, const StoredInitiative& i,
             const StoredCall& c) {
+  // Every view is a read: a service key needs the read scope for any (as
+  // VisibleInitiatives).
+  if (!HasScope(principal, Action::kInitiativeRead)) return View::kNone;
   if (ManagesCall(principal, c)) return View::kCoordinator;
   const auth::Target t = InitiativeTarget(i, c);
   if (Allowed(principal, Action::kInitiativeEdit, t)) return View::kOwner;
@@ -100,7 +113,9 @@ View ViewOf(const Principal& principal, const StoredInitiative& i,
       Allowed(principal, Action::kInitiativeScore, t)) {
     return View::kEvaluator;
   }
-  if (Allowed(principal, Action::kInitiativeRead, t)) return View::kFamily;
+  if (Allowed(principal, Action::kInitiativeRead, FamilyTarget(t))) {
+    return View::kFamily;
+  }
   return View::kNone;
 }
 
@@ -159,9 +174,10 @@ absl::StatusOr<Loaded> LoadVisible(Connection& conn, const CallContext& call,
   PUMPURS_ASSIGN_OR_RETURN(out.call, CallOf(conn, *i));
   out.view = ViewOf(call.principal, *i, out.call);
   if (out.view == View::kNone) {
-    return Refuse(call, *i, verb,
-                  auth::Authorize(call.principal, Action::kInitiativeRead,
-                                  InitiativeTarget(*i, out.call)));
+    return Refuse(
+        call, *i, verb,
+        auth::Authorize(call.principal, Action::kInitiativeRead,
+                        FamilyTarget(InitiativeTarget(*i, out.call))));
   }
   out.initiative = *std::move(i);
   return out;
@@ -206,7 +222,11 @@ SqlCondition VisibleCalls(const Principal& principal) {
     return c;
   }
   std::vector<std::string> parts = {"c.state != 1"};
+  // Drafts are for those who manage the call (SeesCall): a service key
+  // needs the write scope for them too.
+  const bool manages = HasScope(principal, Action::kInitiativeCallManage);
   for (const RoleBinding& b : principal.roles) {
+    if (!manages) break;
     if (b.role == Role::kNationalAdministrator) {
       parts.push_back("1");
     } else if (b.role == Role::kMunicipalityCoordinator) {

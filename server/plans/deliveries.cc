@@ -284,33 +284,25 @@ absl::Status InsertRecord(Connection& conn, const StoredPlan& p,
   return s.Run();
 }
 
-// Recomputes the measure's delivered quantity and count from its records.
-absl::Status Recount(Connection& conn, const StoredPlan& p,
-                     v1::PlanMeasure& m) {
-  PUMPURS_ASSIGN_OR_RETURN(
-      storage::Statement s,
-      conn.Prepare("SELECT count(*), coalesce(sum(minutes), 0), "
-                   "coalesce(sum(amount_cents), 0) FROM plan_deliveries "
-                   "WHERE plan_id = ? AND measure_id = ?"));
-  s.Bind(1, p.id).Bind(2, m.id());
-  PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) return absl::InternalError("count of deliveries missing");
-  const int64_t count = s.ColumnInt64(0);
-  const int64_t minutes = s.ColumnInt64(1);
-  const int64_t cents = s.ColumnInt64(2);
-  m.set_delivery_count(static_cast<int32_t>(count));
+// Adds one record to the measure's delivered quantity and count. Kept
+// incrementally (not recounted from plan_deliveries): a recount grows with
+// the plan's history and made every delivery slower (BENCHMARKS.md); records
+// are only ever added, so the running totals cannot drift from the rows.
+void AddToMeasure(v1::PlanMeasure& m, int64_t minutes, int64_t cents) {
+  m.set_delivery_count(m.delivery_count() + 1);
   switch (m.unit()) {
     case v1::MEASURE_UNIT_SESSIONS:
-      m.set_delivered_quantity(static_cast<double>(count));
+      m.set_delivered_quantity(m.delivered_quantity() + 1.0);
       break;
     case v1::MEASURE_UNIT_EUR:
-      m.set_delivered_quantity(static_cast<double>(cents) / 100.0);
+      m.set_delivered_quantity(m.delivered_quantity() +
+                               static_cast<double>(cents) / 100.0);
       break;
     default:
-      m.set_delivered_quantity(static_cast<double>(minutes) / 60.0);
+      m.set_delivered_quantity(m.delivered_quantity() +
+                               static_cast<double>(minutes) / 60.0);
       break;
   }
-  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<std::string>> MunicipalityOf(
@@ -415,7 +407,7 @@ absl::StatusOr<v1::DeliveryRecord> RecordDelivery(Connection& conn,
   // `measure` points into p.plan; find it again as mutable.
   for (v1::PlanMeasure& m : *p.plan.mutable_measures()) {
     if (m.id() == in.measure_id()) {
-      PUMPURS_RETURN_IF_ERROR(Recount(conn, p, m));
+      AddToMeasure(m, r.duration_minutes(), r.amount_cents());
       break;
     }
   }

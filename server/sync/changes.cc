@@ -1,6 +1,7 @@
 #include "server/sync/changes.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <utility>
@@ -15,6 +16,8 @@
 #include "server/auth/policy.h"
 #include "server/common/error.h"
 #include "server/common/status_macros.h"
+#include "server/initiatives/access.h"
+#include "server/initiatives/store.h"
 #include "server/plans/access.h"
 #include "server/plans/store.h"
 
@@ -69,6 +72,12 @@ class Resolver {
     }
     if (parts.size() == 2 && parts[0] == plans::kApplications) {
       return ApplicationChange(row, parts[1], std::move(change));
+    }
+    if (parts.size() == 2 && parts[0] == initiatives::kCalls) {
+      return InitiativeCallChange(parts[1], std::move(change));
+    }
+    if (parts.size() == 2 && parts[0] == initiatives::kInitiatives) {
+      return InitiativeChange(parts[1], std::move(change));
     }
     // A kind of resource this server does not sync (a newer writer's):
     // nothing to send.
@@ -207,9 +216,55 @@ class Resolver {
     return change;
   }
 
+  // A youth-initiative call, loaded once per page (its projects share it).
+  absl::StatusOr<const std::optional<initiatives::StoredCall>*> Call(
+      absl::string_view id) {
+    auto it = calls_.find(id);
+    if (it != calls_.end()) return &it->second;
+    PUMPURS_ASSIGN_OR_RETURN(std::optional<initiatives::StoredCall> c,
+                             initiatives::LoadCall(conn_, id));
+    return &calls_.emplace(std::string(id), std::move(c)).first->second;
+  }
+
+  // Calls hold no pupils' data: not audited. Calls and projects are never
+  // removed (withdrawn is a state), so there are no tombstones; a resource
+  // the caller cannot see (now) is skipped.
+  absl::StatusOr<std::optional<v1::Change>> InitiativeCallChange(
+      absl::string_view id, v1::Change change) {
+    PUMPURS_ASSIGN_OR_RETURN(const std::optional<initiatives::StoredCall>* c,
+                             Call(id));
+    if (!*c || !initiatives::SeesCall(call_.principal, **c)) {
+      return std::nullopt;
+    }
+    change.set_kind(v1::CHANGE_KIND_UPSERT);
+    *change.mutable_initiative_call() =
+        initiatives::PresentedCall(call_.principal, **c);
+    return change;
+  }
+
+  absl::StatusOr<std::optional<v1::Change>> InitiativeChange(
+      absl::string_view id, v1::Change change) {
+    PUMPURS_ASSIGN_OR_RETURN(std::optional<initiatives::StoredInitiative> i,
+                             initiatives::LoadInitiative(conn_, id));
+    if (!i) return std::nullopt;
+    PUMPURS_ASSIGN_OR_RETURN(const std::optional<initiatives::StoredCall>* c,
+                             Call(i->call_id));
+    if (!*c) return std::nullopt;
+    const initiatives::View view =
+        initiatives::ViewOf(call_.principal, *i, **c);
+    if (view == initiatives::View::kNone) return std::nullopt;
+    change.set_kind(v1::CHANGE_KIND_UPSERT);
+    *change.mutable_initiative() =
+        initiatives::Presented(call_.principal, view, *i);
+    initiatives::AuditRead(call_, *i, "initiative.sync");
+    return change;
+  }
+
   Connection& conn_;
   const CallContext& call_;
   std::map<std::string, PlanState> plans_;
+  std::map<std::string, std::optional<initiatives::StoredCall>, std::less<>>
+      calls_;
 };
 
 }  // namespace

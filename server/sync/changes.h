@@ -3,7 +3,9 @@
 
 // The change feed that offline clients sync from (SyncService). The plan
 // code appends a row to `changes` for every change of a plan, application or
-// delivery record (plans/store.h: SavePlan, InsertPlan, RecordChange); a sync
+// delivery record (plans/store.h: SavePlan, InsertPlan, RecordChange), the
+// initiative code for every change of a call or project
+// (initiatives/store.h: Insert*/Save*, through plans::RecordChange); a sync
 // token is a position (seq) in it. A page holds, for each resource changed
 // after the token, only its latest row, with the resource as it is NOW and
 // as the caller may see it NOW — so a client gets each resource once however
@@ -19,9 +21,19 @@
 // - deliveries: as their plan (UPSERT while it is visible and active).
 // - applications: kApplicationRead on the pupil's institution,
 //   municipality, pupil and guardians.
+// - youth-initiative calls ("initiativeCalls/{id}"): initiatives::SeesCall
+//   → UPSERT with initiatives::PresentedCall (open and decided calls to any
+//   signed-in account, drafts to the owner; evaluators only to the owner).
+// - youth-initiative projects ("initiatives/{id}"): initiatives::ViewOf !=
+//   kNone → UPSERT with initiatives::Presented (at-risk counts and others'
+//   evaluations hidden but from the call's owner). Calls and projects are
+//   never removed, so neither has tombstones: a caller who can no longer
+//   see one (e.g. the guardian of a pupil taken off the members) gets
+//   nothing more about it.
 // Each resource sent with contents is audited as a read
-// ("supportPlan.sync", "application.sync", "delivery.sync"); tombstones carry
-// nothing of the pupil and are not.
+// ("supportPlan.sync", "application.sync", "delivery.sync", and
+// "initiative.sync" once per member pupil of a project); tombstones and
+// calls carry nothing of a pupil and are not.
 
 #include <cstdint>
 #include <string>

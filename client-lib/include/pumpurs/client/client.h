@@ -40,6 +40,7 @@
 #include "pumpurs/v1/support_plan.pb.h"
 #include "pumpurs/v1/sync.pb.h"
 #include "pumpurs/v1/system.pb.h"
+#include "pumpurs/v1/youth_initiative.pb.h"
 
 namespace pumpurs::client {
 
@@ -835,11 +836,122 @@ class Client {
 
   // --- SupportPlanService (add above this line) ---
 
+  // ---- YouthInitiativeService: calls ----
+  // Every call below may also fail with UNAUTHENTICATED and
+  // PERMISSION_DENIED; refused transitions are FAILED_PRECONDITION with the
+  // reason naming the rule (see proto/pumpurs/v1/youth_initiative.proto).
+
+  // Creates a draft call (the owner's coordinators, or the national
+  // administrator); request_id as for CreateMunicipality.
+  // Errors: INVALID_ARGUMENT (one field violation per bad field).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Call> CreateCall(const v1::CreateCallRequest& request,
+                                      const CallOptions& options = {}) const;
+  // Open and decided calls to any signed-in account, drafts to the owner.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND. Thread-safe.
+  absl::StatusOr<v1::Call> GetCall(const v1::GetCallRequest& request,
+                                   const CallOptions& options = {}) const;
+  // One page of the calls the caller may see, newest first; see
+  // ForEachCall. Errors: INVALID_ARGUMENT. Thread-safe.
+  absl::StatusOr<v1::ListCallsResponse> ListCalls(
+      const v1::ListCallsRequest& request,
+      const CallOptions& options = {}) const;
+  // As ForEachMunicipality, for the calls the request's filters select.
+  absl::Status ForEachCall(const v1::ListCallsRequest& request,
+                           const std::function<bool(const v1::Call&)>& fn,
+                           const CallOptions& options = {}) const;
+  // Changes the fields named in request.update_mask of a draft call (or the
+  // evaluators of an open one); conditional on request.call.etag if set.
+  // Never retried. Errors: INVALID_ARGUMENT, NOT_FOUND, ABORTED
+  // (ETAG_MISMATCH), FAILED_PRECONDITION (CALL_NOT_DRAFT). Thread-safe.
+  absl::StatusOr<v1::Call> UpdateCall(const v1::UpdateCallRequest& request,
+                                      const CallOptions& options = {}) const;
+  // Draft → open. Conditional on request.etag if set; never retried.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND, ABORTED (ETAG_MISMATCH),
+  // FAILED_PRECONDITION (CALL_NOT_DRAFT). Thread-safe.
+  absl::StatusOr<v1::Call> OpenCall(const v1::OpenCallRequest& request,
+                                    const CallOptions& options = {}) const;
+  // Approves the best-ranked evaluated projects within max_projects and
+  // rejects the rest; returns the decided call and every decision, best
+  // first. Never retried. Errors: INVALID_ARGUMENT, NOT_FOUND, ABORTED
+  // (ETAG_MISMATCH), FAILED_PRECONDITION (CALL_NOT_OPEN,
+  // EVALUATION_NOT_OPEN, SCORES_INCOMPLETE, CALL_ALREADY_DECIDED).
+  // Thread-safe.
+  absl::StatusOr<v1::DecideCallResponse> DecideCall(
+      const v1::DecideCallRequest& request,
+      const CallOptions& options = {}) const;
+
+  // ---- YouthInitiativeService: projects ----
+
+  // Creates a draft project under an open call, owned by the caller's
+  // account; request_id as for CreateMunicipality. Errors:
+  // INVALID_ARGUMENT, FAILED_PRECONDITION (CALL_NOT_OPEN). Thread-safe.
+  absl::StatusOr<v1::Initiative> CreateInitiative(
+      const v1::CreateInitiativeRequest& request,
+      const CallOptions& options = {}) const;
+  // One project, redacted to what the caller may see (the at-risk counts
+  // are 0 for all but the call's owner). Errors: INVALID_ARGUMENT,
+  // NOT_FOUND. Thread-safe.
+  absl::StatusOr<v1::Initiative> GetInitiative(
+      const v1::GetInitiativeRequest& request,
+      const CallOptions& options = {}) const;
+  // One page of the projects the caller may see, newest first; see
+  // ForEachInitiative. Errors: INVALID_ARGUMENT. Thread-safe.
+  absl::StatusOr<v1::ListInitiativesResponse> ListInitiatives(
+      const v1::ListInitiativesRequest& request,
+      const CallOptions& options = {}) const;
+  // As ForEachMunicipality, for the projects the request's filters select.
+  absl::Status ForEachInitiative(
+      const v1::ListInitiativesRequest& request,
+      const std::function<bool(const v1::Initiative&)>& fn,
+      const CallOptions& options = {}) const;
+  // Changes the fields named in request.update_mask of a draft project;
+  // conditional on request.initiative.etag if set. Never retried.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND, ABORTED (ETAG_MISMATCH),
+  // FAILED_PRECONDITION (INITIATIVE_NOT_DRAFT). Thread-safe.
+  absl::StatusOr<v1::Initiative> UpdateInitiative(
+      const v1::UpdateInitiativeRequest& request,
+      const CallOptions& options = {}) const;
+
+  // The project's actions. Each (but ScoreInitiative, which replaces the
+  // evaluator's scores) is conditional on request.etag if set; none is
+  // retried; each returns the project as it now is.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND, ABORTED (ETAG_MISMATCH),
+  // FAILED_PRECONDITION with the reason of the refused rule
+  // (INITIATIVE_NOT_DRAFT, OUTSIDE_APPLICATION_PERIOD, BUDGET_NOT_LUMP_SUM,
+  // CALL_NOT_OPEN, INITIATIVE_NOT_WITHDRAWABLE, EVALUATION_NOT_OPEN,
+  // INITIATIVE_NOT_SUBMITTED, INITIATIVE_NOT_APPROVED,
+  // INITIATIVE_NOT_IN_PROGRESS, REPORT_INCOMPLETE, INITIATIVE_NOT_REPORTED),
+  // PERMISSION_DENIED (NOT_AN_EVALUATOR, CONFLICT_OF_INTEREST).
+  // Thread-safe. Borrows `request` for the call only.
+  absl::StatusOr<v1::Initiative> SubmitInitiative(
+      const v1::SubmitInitiativeRequest& request,
+      const CallOptions& options = {}) const;
+  absl::StatusOr<v1::Initiative> WithdrawInitiative(
+      const v1::WithdrawInitiativeRequest& request,
+      const CallOptions& options = {}) const;
+  absl::StatusOr<v1::Initiative> ScoreInitiative(
+      const v1::ScoreInitiativeRequest& request,
+      const CallOptions& options = {}) const;
+  absl::StatusOr<v1::Initiative> StartInitiative(
+      const v1::StartInitiativeRequest& request,
+      const CallOptions& options = {}) const;
+  absl::StatusOr<v1::Initiative> SubmitReport(
+      const v1::SubmitReportRequest& request,
+      const CallOptions& options = {}) const;
+  // By the call's owner: reported → closed.
+  absl::StatusOr<v1::Initiative> AcceptReport(
+      const v1::AcceptReportRequest& request,
+      const CallOptions& options = {}) const;
+
+  // --- YouthInitiativeService (add above this line) ---
+
   // ---- SyncService ----
 
   // The changes after request.sync_token (empty: from the beginning),
   // oldest first; ask again at once while has_more. Each plan and
-  // application sent is audited as a read.
+  // application sent, and each youth-initiative project that names pupils,
+  // is audited as a read.
   // Errors: INVALID_ARGUMENT (malformed token or page_size),
   // UNAUTHENTICATED. Thread-safe. Borrows `request` for the call only.
   absl::StatusOr<v1::ListChangesResponse> ListChanges(
