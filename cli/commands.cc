@@ -18,16 +18,16 @@ ABSL_FLAG(std::string, risk, "",
 
 namespace pumpurs::cli {
 
-Command AuditCommand();      // cli/audit_commands.cc
-Command LoginCommand();      // cli/auth_commands.cc
-Command LogoutCommand();     // cli/auth_commands.cc
-Command WhoAmICommand();     // cli/auth_commands.cc
-Command AccountsCommand();   // cli/auth_commands.cc
-Command PupilsCommand();     // cli/people_commands.cc
-Command GuardiansCommand();  // cli/people_commands.cc
-Command StaffCommand();      // cli/people_commands.cc
-Command ImportCommand();     // cli/people_commands.cc
-Command KbCommand();         // cli/kb_commands.cc
+Command AuditCommand();         // cli/audit_commands.cc
+Command LoginCommand();         // cli/auth_commands.cc
+Command LogoutCommand();        // cli/auth_commands.cc
+Command WhoAmICommand();        // cli/auth_commands.cc
+Command AccountsCommand();      // cli/auth_commands.cc
+Command PupilsCommand();        // cli/people_commands.cc
+Command GuardiansCommand();     // cli/people_commands.cc
+Command StaffCommand();         // cli/people_commands.cc
+Command ImportCommand();        // cli/people_commands.cc
+Command KbCommand();            // cli/kb_commands.cc
 Command ApplicationsCommand();  // cli/application_commands.cc
 Command PlansCommand();         // cli/plan_commands.cc (+ delivery_commands.cc)
 Command SyncCommand();          // cli/sync_commands.cc
@@ -36,10 +36,11 @@ Command InitiativesCommand();   // cli/initiative_commands.cc (+ calls)
 // Each group adds its commands here.
 const std::vector<Command>& MoreCommands() {
   static const auto* commands = new std::vector<Command>{
-      AuditCommand(),    LoginCommand(),  LogoutCommand(),    WhoAmICommand(),
-      AccountsCommand(), PupilsCommand(), GuardiansCommand(), StaffCommand(),
-      ImportCommand(),   KbCommand(),  // kb search/recommend: RunKbSearch
-      ApplicationsCommand(), PlansCommand(), SyncCommand(),
+      AuditCommand(),        LoginCommand(),    LogoutCommand(),
+      WhoAmICommand(),       AccountsCommand(), PupilsCommand(),
+      GuardiansCommand(),    StaffCommand(),    ImportCommand(),
+      KbCommand(),  // kb search/recommend: RunKbSearch
+      ApplicationsCommand(), PlansCommand(),    SyncCommand(),
       InitiativesCommand(),
       // --- add command groups above this line ---
   };

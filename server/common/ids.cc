@@ -52,4 +52,11 @@ absl::StatusOr<std::string> ParseResourceName(absl::string_view name,
   return std::string(id);
 }
 
+absl::StatusOr<std::string> ParseOptionalResourceName(
+    absl::string_view name, absl::string_view collection,
+    absl::string_view field) {
+  if (name.empty()) return std::string();
+  return ParseResourceName(name, collection, field);
+}
+
 }  // namespace pumpurs

@@ -21,6 +21,12 @@ absl::StatusOr<std::string> ParseResourceName(absl::string_view name,
                                               absl::string_view collection,
                                               absl::string_view field);
 
+// As ParseResourceName, but "" (an unset optional reference, e.g. a list
+// filter) gives "".
+absl::StatusOr<std::string> ParseOptionalResourceName(
+    absl::string_view name, absl::string_view collection,
+    absl::string_view field);
+
 }  // namespace pumpurs
 
 #endif  // PUMPURS_SERVER_COMMON_IDS_H_

@@ -64,9 +64,9 @@ class PupilPlaces {
 
 // ---- Access decisions, audited (auth/audited_access.h) ----
 
+using auth::Allow;
 using auth::AuditChange;
 using auth::AuditRead;
-using auth::Allow;
 using auth::Event;
 using auth::Missing;
 using auth::SignedIn;

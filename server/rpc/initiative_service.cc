@@ -22,14 +22,6 @@ namespace v1 = ::pumpurs::v1;
 namespace initiatives = ::pumpurs::initiatives;
 using storage::Connection;
 
-// The id of an optional "collection/{id}" filter ("" if unset).
-absl::StatusOr<std::string> OptionalId(const std::string& name,
-                                       absl::string_view collection,
-                                       absl::string_view field) {
-  if (name.empty()) return std::string();
-  return ParseResourceName(name, collection, field);
-}
-
 std::vector<std::string> PathsOf(const google::protobuf::FieldMask& mask) {
   return std::vector<std::string>(mask.paths().begin(), mask.paths().end());
 }
@@ -148,9 +140,9 @@ grpc::ServerUnaryReactor* YouthInitiativeService::ListInitiatives(
     v1::ListInitiativesResponse* resp) {
   initiatives::InitiativeFilter filter;
   absl::StatusOr<std::string> call_id =
-      OptionalId(req->call(), initiatives::kCalls, "call");
+      ParseOptionalResourceName(req->call(), initiatives::kCalls, "call");
   if (!call_id.ok()) return Answer(ctx, call_id.status());
-  absl::StatusOr<std::string> municipality = OptionalId(
+  absl::StatusOr<std::string> municipality = ParseOptionalResourceName(
       req->municipality(), initiatives::kMunicipalities, "municipality");
   if (!municipality.ok()) return Answer(ctx, municipality.status());
   filter.call_id = *call_id;

@@ -21,14 +21,6 @@ namespace v1 = ::pumpurs::v1;
 namespace plans = ::pumpurs::plans;
 using storage::Connection;
 
-// The id of an optional "collection/{id}" filter ("" if unset).
-absl::StatusOr<std::string> OptionalId(const std::string& name,
-                                       absl::string_view collection,
-                                       absl::string_view field) {
-  if (name.empty()) return std::string();
-  return ParseResourceName(name, collection, field);
-}
-
 void FillPlan(const v1::SupportPlan& plan, v1::SupportPlan* out) {
   *out = plan;
 }
@@ -70,11 +62,11 @@ grpc::ServerUnaryReactor* SupportPlanService::ListApplications(
     grpc::CallbackServerContext* ctx, const v1::ListApplicationsRequest* req,
     v1::ListApplicationsResponse* resp) {
   plans::ApplicationFilter filter;
-  absl::StatusOr<std::string> institution =
-      OptionalId(req->institution(), plans::kInstitutions, "institution");
+  absl::StatusOr<std::string> institution = ParseOptionalResourceName(
+      req->institution(), plans::kInstitutions, "institution");
   if (!institution.ok()) return Answer(ctx, institution.status());
   absl::StatusOr<std::string> pupil =
-      OptionalId(req->pupil(), plans::kPupils, "pupil");
+      ParseOptionalResourceName(req->pupil(), plans::kPupils, "pupil");
   if (!pupil.ok()) return Answer(ctx, pupil.status());
   filter.institution_id = *institution;
   filter.pupil_id = *pupil;
@@ -154,7 +146,8 @@ grpc::ServerUnaryReactor* SupportPlanService::ListSupportPlans(
        &filter.municipality_id},
   };
   for (const Reference& r : references) {
-    absl::StatusOr<std::string> id = OptionalId(r.name, r.collection, r.field);
+    absl::StatusOr<std::string> id =
+        ParseOptionalResourceName(r.name, r.collection, r.field);
     if (!id.ok()) return Answer(ctx, id.status());
     *r.id = *id;
   }

@@ -131,5 +131,20 @@ TEST(ParseResourceNameTest, RejectsMalformedNames) {
   }
 }
 
+TEST(ParseOptionalResourceNameTest, EmptyIsUnsetAndOtherwiseAsParse) {
+  absl::StatusOr<std::string> unset =
+      ParseOptionalResourceName("", "pupils", "pupil");
+  ASSERT_TRUE(unset.ok());
+  EXPECT_EQ(*unset, "");
+  absl::StatusOr<std::string> id =
+      ParseOptionalResourceName("pupils/abc", "pupils", "pupil");
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(*id, "abc");
+  EXPECT_EQ(ParseOptionalResourceName("guardians/abc", "pupils", "pupil")
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace pumpurs
