@@ -21,9 +21,11 @@
 #include "server/rpc/directory_service.h"
 #include "server/rpc/initiative_service.h"
 #include "server/rpc/knowledge_service.h"
+#include "server/rpc/self_check_service.h"
 #include "server/rpc/support_plan_service.h"
 #include "server/rpc/sync_service.h"
 #include "server/rpc/system_service.h"
+#include "server/rpc/training_service.h"
 
 namespace pumpurs {
 namespace {
@@ -145,6 +147,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       std::make_unique<rpc::SupportPlanService>(*server->db_));
   server->services_.push_back(
       std::make_unique<rpc::YouthInitiativeService>(*server->db_));
+  server->services_.push_back(
+      std::make_unique<rpc::SelfCheckService>(*server->db_));
+  server->services_.push_back(
+      std::make_unique<rpc::TrainingService>(*server->db_));
   server->notifier_ = std::make_unique<sync::ChangeNotifier>(*server->db_);
   server->services_.push_back(
       std::make_unique<rpc::SyncService>(*server->db_, *server->notifier_));

@@ -185,6 +185,18 @@ const std::vector<Rule>& Table() {
       {A::kInitiativeRead, R::kNationalAdministrator, L::kAnywhere},
       {A::kInitiativeEdit, R::kUnspecified, L::kOwnAccount},
       {A::kInitiativeScore, R::kUnspecified, L::kEvaluatorOf},
+
+      // Staff development: IKVD, municipalities and heads organise; a head
+      // sees the institution's hours, a staff member their own (relation
+      // kProviderOf with Target.provider_ids = {the staff member asked
+      // about}: "the caller's own staff record").
+      {A::kTrainingOrganise, R::kMethodologist, L::kAnywhere},
+      {A::kTrainingOrganise, R::kNationalAdministrator, L::kAnywhere},
+      {A::kTrainingOrganise, R::kMunicipalityCoordinator, L::kAnywhere},
+      {A::kTrainingOrganise, R::kInstitutionHead, L::kAnywhere},
+      {A::kTrainingHoursRead, R::kInstitutionHead, L::kSameInstitution},
+      {A::kTrainingHoursRead, R::kNationalAdministrator, L::kAnywhere},
+      {A::kTrainingHoursRead, R::kUnspecified, L::kProviderOf},
   };
   return *rules;
 }
@@ -276,6 +288,10 @@ absl::string_view ApiScopeFor(Action action) {
       return "knowledge.write";
     case A::kStaffArticleRead:
       return "knowledge.read";
+    case A::kTrainingHoursRead:
+      return "training.read";
+    case A::kTrainingOrganise:
+      return "training.write";
     case A::kInitiativeCallRead:
     case A::kInitiativeRead:
       return "initiatives.read";
@@ -311,7 +327,8 @@ const std::vector<std::string>& KnownApiScopes() {
       "accounts.admin",    "audit.read",      "directory.import",
       "directory.read",    "directory.write", "initiatives.read",
       "initiatives.write", "knowledge.read",  "knowledge.write",
-      "plans.read",        "plans.write"};
+      "plans.read",        "plans.write",     "training.read",
+      "training.write"};
   return *scopes;
 }
 

@@ -68,6 +68,11 @@ enum class Action {
                           // initiatives/access.cc)
   kInitiativeEdit,        // the owner's actions on their project
   kInitiativeScore,       // an evaluator of the project's call
+
+  // Staff development (server/training). Questionnaires of the parents'
+  // self-check are knowledge-base content: kKnowledgeWrite.
+  kTrainingOrganise,   // create and run training events
+  kTrainingHoursRead,  // a staff member's or an institution's hours
 };
 
 // How a rule relates the caller's role scope to the object.

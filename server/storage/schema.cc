@@ -502,12 +502,94 @@ CREATE INDEX initiative_members_by_pupil
   ON initiative_members(pupil_id, initiative_id);
 )sql";
 
+// Parents' self-check questionnaires (server/selfcheck), kept like
+// knowledge-base articles: a working copy (draft) and immutable published
+// revisions; seed_hash / edited as for kb_articles. No table holds answers:
+// a self-check is evaluated and forgotten.
+// Staff development (server/training): events (the API message in data
+// beside the columns filters need; audiences a bitmask 1 << audience), the
+// METHOD articles they teach, and registrations (at most one live one per
+// staff member and event; hours credited once attended).
+constexpr char kSelfCheckAndTraining[] = R"sql(
+CREATE TABLE sc_questionnaires (
+  id TEXT PRIMARY KEY,
+  seed_key TEXT UNIQUE,
+  age_band INTEGER NOT NULL CHECK (age_band BETWEEN 1 AND 4),
+  state INTEGER NOT NULL CHECK (state IN (1, 2)),
+  draft BLOB NOT NULL,
+  published_revision INTEGER NOT NULL DEFAULT 0,
+  version INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  seed_hash TEXT NOT NULL DEFAULT '',
+  edited INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX sc_questionnaires_by_band ON sc_questionnaires(age_band, id);
+CREATE TABLE sc_questionnaire_revisions (
+  questionnaire_id TEXT NOT NULL REFERENCES sc_questionnaires(id),
+  number INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  publish_time INTEGER NOT NULL,
+  publisher TEXT NOT NULL,
+  PRIMARY KEY (questionnaire_id, number)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER sc_questionnaire_revisions_no_update
+BEFORE UPDATE ON sc_questionnaire_revisions
+BEGIN SELECT RAISE(ABORT, 'questionnaire revisions cannot be changed'); END;
+CREATE TRIGGER sc_questionnaire_revisions_no_delete
+BEFORE DELETE ON sc_questionnaire_revisions
+BEGIN SELECT RAISE(ABORT, 'questionnaire revisions cannot be deleted'); END;
+
+CREATE TABLE training_events (
+  id TEXT PRIMARY KEY,
+  organiser_account_id TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  state INTEGER NOT NULL CHECK (state BETWEEN 1 AND 3),
+  audiences INTEGER NOT NULL,
+  start_time INTEGER NOT NULL,
+  end_time INTEGER NOT NULL,
+  capacity INTEGER NOT NULL,
+  hours REAL NOT NULL,
+  data BLOB NOT NULL,
+  version INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL
+) STRICT;
+CREATE INDEX training_events_by_start ON training_events(start_time, id);
+CREATE TABLE training_event_articles (
+  event_id TEXT NOT NULL REFERENCES training_events(id),
+  article_id TEXT NOT NULL,
+  PRIMARY KEY (event_id, article_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX training_event_articles_by_article
+  ON training_event_articles(article_id, event_id);
+CREATE TABLE training_registrations (
+  id TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL REFERENCES training_events(id),
+  staff_id TEXT NOT NULL,
+  institution_id TEXT NOT NULL,
+  state INTEGER NOT NULL CHECK (state BETWEEN 1 AND 4),
+  hours REAL NOT NULL DEFAULT 0,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX training_registrations_live
+  ON training_registrations(event_id, staff_id) WHERE state != 2;
+CREATE INDEX training_registrations_by_event
+  ON training_registrations(event_id, create_time, id);
+CREATE INDEX training_registrations_by_staff
+  ON training_registrations(staff_id, event_id);
+CREATE INDEX training_registrations_by_institution
+  ON training_registrations(institution_id, staff_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "foundation: directory, accounts, audit, request ids", kFoundation},
     {2, "knowledge base: taxonomy, articles, revisions", kKnowledgeBase},
     {3, "knowledge base: full-text search index", kKnowledgeSearch},
     {4, "support plans, deliveries, change feed", kSupportPlans},
     {5, "youth-initiative calls and projects", kYouthInitiatives},
+    {6, "self-check questionnaires, staff development", kSelfCheckAndTraining},
 };
 
 }  // namespace

@@ -1,0 +1,2 @@
+// Filled by the self-check work.
+namespace pumpurs::selfcheck {}

@@ -1,0 +1,2 @@
+// Filled by the staff-development work.
+namespace pumpurs::training {}
