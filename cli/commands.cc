@@ -32,16 +32,18 @@ Command ApplicationsCommand();  // cli/application_commands.cc
 Command PlansCommand();         // cli/plan_commands.cc (+ delivery_commands.cc)
 Command SyncCommand();          // cli/sync_commands.cc
 Command InitiativesCommand();   // cli/initiative_commands.cc (+ calls)
+Command SelfCheckCommand();     // cli/selfcheck_commands.cc
+Command TrainingCommand();      // cli/training_commands.cc
 
 // Each group adds its commands here.
 const std::vector<Command>& MoreCommands() {
   static const auto* commands = new std::vector<Command>{
-      AuditCommand(),        LoginCommand(),    LogoutCommand(),
-      WhoAmICommand(),       AccountsCommand(), PupilsCommand(),
-      GuardiansCommand(),    StaffCommand(),    ImportCommand(),
+      AuditCommand(),        LoginCommand(),     LogoutCommand(),
+      WhoAmICommand(),       AccountsCommand(),  PupilsCommand(),
+      GuardiansCommand(),    StaffCommand(),     ImportCommand(),
       KbCommand(),  // kb search/recommend: RunKbSearch
-      ApplicationsCommand(), PlansCommand(),    SyncCommand(),
-      InitiativesCommand(),
+      ApplicationsCommand(), PlansCommand(),     SyncCommand(),
+      InitiativesCommand(),  SelfCheckCommand(), TrainingCommand(),
       // --- add command groups above this line ---
   };
   return *commands;

@@ -126,6 +126,24 @@ commands:
   initiatives create|get|list|update|submit|withdraw|score|start|report|
               accept              youth-initiative projects (pumpurs
                                   initiatives: usage)
+  selfcheck questionnaires [--age_band=..] | show NAME
+                                  parents' self-check questionnaires
+  selfcheck take [NAME] [--age_band=grades_1_4|grades_5_9|grades_10_12|
+                 vocational] [--locale=lv|en] [--answers=q1:often,..]
+                                  answer on the terminal (no account needed,
+                                  nothing stored); then, signed in, apply
+                                  for a support plan sharing only the areas
+                                  you choose (--apply --pupil=..
+                                  --semester=.. --share=.. --note=..)
+  selfcheck create|update|publish questionnaires (methodologists;
+                                  --from_json=FILE)
+  training events [--audience=..] [--kind=..] [--from=DAY] [--to=DAY]
+                  [--article=..]  the staff-development catalogue
+  training show|create|update|publish|cancel    events (organisers)
+  training register NAME [--staff=..] | unregister REGISTRATION
+  training registrations NAME | attendance REGISTRATION --attended|--absent
+  training hours (--staff=.. | --institution=..) --from=DAY --to=DAY
+                                  professional-development hours
   sync [TOKEN] [--watch]          the change feed (offline clients)
 
 NAME is "municipalities/ID" / "institutions/ID" or just ID. The server

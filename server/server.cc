@@ -26,6 +26,7 @@
 #include "server/rpc/sync_service.h"
 #include "server/rpc/system_service.h"
 #include "server/rpc/training_service.h"
+#include "server/selfcheck/seed.h"
 
 namespace pumpurs {
 namespace {
@@ -111,6 +112,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   // The knowledge base shipped with the release, into every database.
   if (absl::StatusOr<knowledge::SeedCounts> seeded =
           knowledge::LoadEmbeddedSeed(*server->db_);
+      !seeded.ok()) {
+    return seeded.status();
+  }
+  // The self-check questionnaires, which link the seed's guides.
+  if (absl::StatusOr<selfcheck::QuestionnaireSeedCounts> seeded =
+          selfcheck::LoadEmbeddedQuestionnaireSeed(*server->db_);
       !seeded.ok()) {
     return seeded.status();
   }

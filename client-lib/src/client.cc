@@ -14,9 +14,11 @@
 #include "pumpurs/v1/auth.grpc.pb.h"
 #include "pumpurs/v1/directory.grpc.pb.h"
 #include "pumpurs/v1/knowledge_base.grpc.pb.h"
+#include "pumpurs/v1/self_check.grpc.pb.h"
 #include "pumpurs/v1/support_plan.grpc.pb.h"
 #include "pumpurs/v1/sync.grpc.pb.h"
 #include "pumpurs/v1/system.grpc.pb.h"
+#include "pumpurs/v1/training.grpc.pb.h"
 #include "pumpurs/v1/youth_initiative.grpc.pb.h"
 #include "server/common/error.h"
 
@@ -107,6 +109,8 @@ class Client::Impl {
         plans_(v1::SupportPlanService::NewStub(channel_)),
         initiatives_(v1::YouthInitiativeService::NewStub(channel_)),
         sync_(v1::SyncService::NewStub(channel_)),
+        self_check_(v1::SelfCheckService::NewStub(channel_)),
+        training_(v1::TrainingService::NewStub(channel_)),
         health_(grpc::health::v1::Health::NewStub(channel_)) {}
 
   const ClientOptions& options() const { return options_; }
@@ -120,6 +124,8 @@ class Client::Impl {
     return *initiatives_;
   }
   v1::SyncService::Stub& sync() const { return *sync_; }
+  v1::SelfCheckService::Stub& self_check() const { return *self_check_; }
+  v1::TrainingService::Stub& training() const { return *training_; }
   grpc::health::v1::Health::Stub& health() const { return *health_; }
 
   // Sets the deadline and metadata every call gets (for streaming calls).
@@ -172,6 +178,8 @@ class Client::Impl {
   const std::unique_ptr<v1::SupportPlanService::Stub> plans_;
   const std::unique_ptr<v1::YouthInitiativeService::Stub> initiatives_;
   const std::unique_ptr<v1::SyncService::Stub> sync_;
+  const std::unique_ptr<v1::SelfCheckService::Stub> self_check_;
+  const std::unique_ptr<v1::TrainingService::Stub> training_;
   const std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 
@@ -1239,6 +1247,208 @@ absl::StatusOr<v1::Initiative> Client::AcceptReport(
 }
 
 // --- YouthInitiativeService (add above this line) ---
+
+// --- SelfCheckService ---
+
+absl::StatusOr<v1::ListQuestionnairesResponse> Client::ListQuestionnaires(
+    const v1::ListQuestionnairesRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SelfCheckService::Stub::ListQuestionnaires,
+                      impl_->self_check(), request, options);
+}
+
+absl::Status Client::ForEachQuestionnaire(
+    const v1::ListQuestionnairesRequest& request,
+    const std::function<bool(const v1::Questionnaire&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListQuestionnairesRequest& r) {
+        return ListQuestionnaires(r, options);
+      },
+      [](const v1::ListQuestionnairesResponse& page) -> const auto& {
+        return page.questionnaires();
+      },
+      fn);
+}
+
+absl::StatusOr<v1::Questionnaire> Client::GetQuestionnaire(
+    const v1::GetQuestionnaireRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SelfCheckService::Stub::GetQuestionnaire,
+                      impl_->self_check(), request, options);
+}
+
+absl::StatusOr<v1::Questionnaire> Client::CreateQuestionnaire(
+    const v1::CreateQuestionnaireRequest& request,
+    const CallOptions& options) const {
+  v1::CreateQuestionnaireRequest copy;
+  return impl_->Unary(&v1::SelfCheckService::Stub::CreateQuestionnaire,
+                      impl_->self_check(), WithRequestId(request, &copy),
+                      options);
+}
+
+absl::StatusOr<v1::Questionnaire> Client::UpdateQuestionnaire(
+    const v1::UpdateQuestionnaireRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SelfCheckService::Stub::UpdateQuestionnaire,
+                      impl_->self_check(), request, options);
+}
+
+absl::StatusOr<v1::Questionnaire> Client::PublishQuestionnaire(
+    const v1::PublishQuestionnaireRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SelfCheckService::Stub::PublishQuestionnaire,
+                      impl_->self_check(), request, options);
+}
+
+absl::StatusOr<v1::SelfCheckResult> Client::EvaluateSelfCheck(
+    const v1::EvaluateSelfCheckRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::SelfCheckService::Stub::EvaluateSelfCheck,
+                      impl_->self_check(), request, options);
+}
+
+absl::StatusOr<v1::Application> Client::ApplyFromSelfCheck(
+    const v1::ApplyFromSelfCheckRequest& request,
+    const CallOptions& options) const {
+  v1::ApplyFromSelfCheckRequest copy;
+  return impl_->Unary(&v1::SelfCheckService::Stub::ApplyFromSelfCheck,
+                      impl_->self_check(), WithRequestId(request, &copy),
+                      options);
+}
+
+// --- SelfCheckService (add above this line) ---
+
+// --- TrainingService ---
+
+absl::StatusOr<v1::TrainingEvent> Client::CreateTrainingEvent(
+    const v1::CreateTrainingEventRequest& request,
+    const CallOptions& options) const {
+  v1::CreateTrainingEventRequest copy;
+  return impl_->Unary(&v1::TrainingService::Stub::CreateTrainingEvent,
+                      impl_->training(), WithRequestId(request, &copy),
+                      options);
+}
+
+absl::StatusOr<v1::TrainingEvent> Client::GetTrainingEvent(
+    const v1::GetTrainingEventRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::TrainingService::Stub::GetTrainingEvent,
+                      impl_->training(), request, options);
+}
+
+absl::StatusOr<v1::ListTrainingEventsResponse> Client::ListTrainingEvents(
+    const v1::ListTrainingEventsRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::TrainingService::Stub::ListTrainingEvents,
+                      impl_->training(), request, options);
+}
+
+absl::Status Client::ForEachTrainingEvent(
+    const v1::ListTrainingEventsRequest& request,
+    const std::function<bool(const v1::TrainingEvent&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListTrainingEventsRequest& r) {
+        return ListTrainingEvents(r, options);
+      },
+      [](const v1::ListTrainingEventsResponse& page) -> const auto& {
+        return page.training_events();
+      },
+      fn);
+}
+
+absl::StatusOr<v1::TrainingEvent> Client::UpdateTrainingEvent(
+    const v1::UpdateTrainingEventRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::TrainingService::Stub::UpdateTrainingEvent,
+                      impl_->training(), request, options);
+}
+
+absl::StatusOr<v1::TrainingEvent> Client::PublishTrainingEvent(
+    const v1::PublishTrainingEventRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::TrainingService::Stub::PublishTrainingEvent,
+                      impl_->training(), request, options);
+}
+
+absl::StatusOr<v1::TrainingEvent> Client::CancelTrainingEvent(
+    const v1::CancelTrainingEventRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::TrainingService::Stub::CancelTrainingEvent,
+                      impl_->training(), request, options);
+}
+
+absl::StatusOr<v1::Registration> Client::RegisterForTraining(
+    const v1::RegisterForTrainingRequest& request,
+    const CallOptions& options) const {
+  v1::RegisterForTrainingRequest copy;
+  return impl_->Unary(&v1::TrainingService::Stub::RegisterForTraining,
+                      impl_->training(), WithRequestId(request, &copy),
+                      options);
+}
+
+absl::StatusOr<v1::Registration> Client::CancelRegistration(
+    const v1::CancelRegistrationRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::TrainingService::Stub::CancelRegistration,
+                      impl_->training(), request, options);
+}
+
+absl::StatusOr<v1::ListRegistrationsResponse> Client::ListRegistrations(
+    const v1::ListRegistrationsRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::TrainingService::Stub::ListRegistrations,
+                      impl_->training(), request, options);
+}
+
+absl::Status Client::ForEachRegistration(
+    const v1::ListRegistrationsRequest& request,
+    const std::function<bool(const v1::Registration&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListRegistrationsRequest& r) {
+        return ListRegistrations(r, options);
+      },
+      [](const v1::ListRegistrationsResponse& page) -> const auto& {
+        return page.registrations();
+      },
+      fn);
+}
+
+absl::StatusOr<v1::Registration> Client::RecordAttendance(
+    const v1::RecordAttendanceRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::TrainingService::Stub::RecordAttendance,
+                      impl_->training(), request, options);
+}
+
+absl::StatusOr<v1::ListTrainingHoursResponse> Client::ListTrainingHours(
+    const v1::ListTrainingHoursRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::TrainingService::Stub::ListTrainingHours,
+                      impl_->training(), request, options);
+}
+
+absl::Status Client::ForEachTrainingHours(
+    const v1::ListTrainingHoursRequest& request,
+    const std::function<bool(const v1::TrainingHours&)>& fn,
+    const CallOptions& options) const {
+  return FollowPages(
+      request,
+      [&](const v1::ListTrainingHoursRequest& r) {
+        return ListTrainingHours(r, options);
+      },
+      [](const v1::ListTrainingHoursResponse& page) -> const auto& {
+        return page.rows();
+      },
+      fn);
+}
+
+// --- TrainingService (add above this line) ---
 
 // --- SyncService ---
 

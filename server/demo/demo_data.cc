@@ -13,6 +13,7 @@
 #include "server/common/status_macros.h"
 #include "server/demo/demo_initiatives.h"
 #include "server/demo/demo_plans.h"
+#include "server/demo/demo_training.h"
 #include "server/directory/directory.h"
 
 namespace pumpurs::demo {
@@ -96,9 +97,9 @@ absl::Status Seed(Connection& c, const CallContext& call) {
   PUMPURS_ASSIGN_OR_RETURN(
       const std::string admin,
       AddAccount(c, "admin", {{Role::kNationalAdministrator, ""}}, now_time));
-  PUMPURS_RETURN_IF_ERROR(
-      AddAccount(c, "metodikis", {{Role::kMethodologist, ""}}, now_time)
-          .status());
+  PUMPURS_ASSIGN_OR_RETURN(
+      const std::string methodologist,
+      AddAccount(c, "metodikis", {{Role::kMethodologist, ""}}, now_time));
   std::vector<std::string> municipality_ids;
   std::vector<std::string> municipality_accounts;
   for (const auto& m : kMunicipalities) {
@@ -256,6 +257,7 @@ absl::Status Seed(Connection& c, const CallContext& call) {
                            AddAccount(c, "vertetajs1", {}, now_time));
   PUMPURS_ASSIGN_OR_RETURN(youth.evaluator2,
                            AddAccount(c, "vertetajs2", {}, now_time));
+  PUMPURS_RETURN_IF_ERROR(SeedTraining(c, methodologist, schools, now_time));
   PUMPURS_RETURN_IF_ERROR(SeedInitiatives(
       c, youth, municipality_ids, municipality_accounts, schools, now_time));
   LogLine("demo_seeded")

@@ -27,6 +27,7 @@ using auth::Action;
 
 constexpr char kCreateMethod[] = "CreateApplication";
 constexpr int kMaxReasonChars = 1000;
+constexpr int kMaxApplicantNoteChars = 2000;
 constexpr int kAdultAge = 18;
 
 constexpr char kSelect[] =
@@ -241,6 +242,22 @@ absl::StatusOr<v1::Application> CreateApplication(
   const Semester semester{application.semester().school_year(),
                           application.semester().term()};
   CheckSemester(v, "application.semester", semester);
+  {
+    std::vector<int> seen;
+    for (int i = 0; i < application.shared_areas_size(); ++i) {
+      const int area = application.shared_areas(i);
+      const std::string f = absl::StrCat("application.shared_areas[", i, "]");
+      if (area == v1::RISK_GROUP_UNSPECIFIED || !v1::RiskGroup_IsValid(area)) {
+        v.Add(f, "is not a known risk group");
+      } else if (std::find(seen.begin(), seen.end(), area) != seen.end()) {
+        v.Add(f, "is listed twice");
+      } else {
+        seen.push_back(area);
+      }
+    }
+  }
+  CheckOptionalText(v, "application.applicant_note",
+                    application.applicant_note(), kMaxApplicantNoteChars);
   const absl::CivilDay today = DayInLatvia(now);
   std::optional<absl::CivilDay> signed_day;
   if (paper) {
@@ -318,6 +335,8 @@ absl::StatusOr<v1::Application> CreateApplication(
   a.mutable_semester()->set_term(semester.term);
   a.set_state(v1::APPLICATION_STATE_ACTIVE);
   a.set_institution(ResourceName(kInstitutions, place->institution_id));
+  *a.mutable_shared_areas() = application.shared_areas();
+  a.set_applicant_note(application.applicant_note());
   a.set_etag(EtagFor(stored.version));
   *a.mutable_create_time() = ToProto(now);
   stored.application = a;

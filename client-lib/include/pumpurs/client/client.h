@@ -37,9 +37,11 @@
 #include "pumpurs/v1/auth.pb.h"
 #include "pumpurs/v1/directory.pb.h"
 #include "pumpurs/v1/knowledge_base.pb.h"
+#include "pumpurs/v1/self_check.pb.h"
 #include "pumpurs/v1/support_plan.pb.h"
 #include "pumpurs/v1/sync.pb.h"
 #include "pumpurs/v1/system.pb.h"
+#include "pumpurs/v1/training.pb.h"
 #include "pumpurs/v1/youth_initiative.pb.h"
 
 namespace pumpurs::client {
@@ -945,6 +947,172 @@ class Client {
       const CallOptions& options = {}) const;
 
   // --- YouthInitiativeService (add above this line) ---
+
+  // ---- SelfCheckService ----
+  // Parents' self-check questionnaires (see
+  // proto/pumpurs/v1/self_check.proto). Writes need a methodologist or a
+  // national administrator (else UNAUTHENTICATED / PERMISSION_DENIED).
+
+  // One page of questionnaires: published ones (their latest revision) to
+  // anyone, also without an access token; every working copy to
+  // methodologists and national administrators. By age band, then name;
+  // see ForEachQuestionnaire. Retried on UNAVAILABLE.
+  // Errors: INVALID_ARGUMENT. Thread-safe. Borrows `request` for the call
+  // only.
+  absl::StatusOr<v1::ListQuestionnairesResponse> ListQuestionnaires(
+      const v1::ListQuestionnairesRequest& request,
+      const CallOptions& options = {}) const;
+  // As ForEachMunicipality, for the questionnaires the request selects.
+  absl::Status ForEachQuestionnaire(
+      const v1::ListQuestionnairesRequest& request,
+      const std::function<bool(const v1::Questionnaire&)>& fn,
+      const CallOptions& options = {}) const;
+  // One questionnaire, as ListQuestionnaires decides; needs no access
+  // token for a published one. Retried on UNAVAILABLE.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND. Thread-safe.
+  absl::StatusOr<v1::Questionnaire> GetQuestionnaire(
+      const v1::GetQuestionnaireRequest& request,
+      const CallOptions& options = {}) const;
+  // Creates a draft; request_id as for CreateMunicipality.
+  // Errors: INVALID_ARGUMENT (one field violation per bad field),
+  // UNAUTHENTICATED, PERMISSION_DENIED. Thread-safe.
+  absl::StatusOr<v1::Questionnaire> CreateQuestionnaire(
+      const v1::CreateQuestionnaireRequest& request,
+      const CallOptions& options = {}) const;
+  // Changes the fields named in request.update_mask (age_band, title,
+  // introduction, questions, areas) of the working copy; conditional on
+  // request.questionnaire.etag if set. Never retried.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND, ABORTED (ETAG_MISMATCH).
+  // Thread-safe.
+  absl::StatusOr<v1::Questionnaire> UpdateQuestionnaire(
+      const v1::UpdateQuestionnaireRequest& request,
+      const CallOptions& options = {}) const;
+  // Publishes the working copy as the next revision; conditional on
+  // request.etag if set. Never retried.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND, ABORTED (ETAG_MISMATCH),
+  // FAILED_PRECONDITION (QUESTIONNAIRE_INCOMPLETE). Thread-safe.
+  absl::StatusOr<v1::Questionnaire> PublishQuestionnaire(
+      const v1::PublishQuestionnaireRequest& request,
+      const CallOptions& options = {}) const;
+  // Evaluates answers to a published questionnaire (by name, or the
+  // band's); a pure function on the server: nothing is stored or logged.
+  // Works without an access token (a client made with an empty
+  // ClientOptions::access_token sends none). Retried on UNAVAILABLE (it
+  // changes nothing).
+  // Errors: INVALID_ARGUMENT (unknown question or option, a question
+  // answered twice), NOT_FOUND. Thread-safe.
+  absl::StatusOr<v1::SelfCheckResult> EvaluateSelfCheck(
+      const v1::EvaluateSelfCheckRequest& request,
+      const CallOptions& options = {}) const;
+  // A signed-in guardian (or adult pupil) turns a self-check into an
+  // application for an individual support plan carrying only
+  // request.shared_areas and request.note (never the answers); request_id
+  // as for CreateMunicipality.
+  // Errors: INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED,
+  // ALREADY_EXISTS (APPLICATION_EXISTS). Thread-safe.
+  absl::StatusOr<v1::Application> ApplyFromSelfCheck(
+      const v1::ApplyFromSelfCheckRequest& request,
+      const CallOptions& options = {}) const;
+
+  // --- SelfCheckService (add above this line) ---
+
+  // ---- TrainingService ----
+  // Staff development (see proto/pumpurs/v1/training.proto). Every call
+  // needs an access token (else UNAUTHENTICATED); refused transitions are
+  // FAILED_PRECONDITION with the reason naming the rule.
+
+  // Creates a draft event organised by the caller's account; request_id as
+  // for CreateMunicipality.
+  // Errors: INVALID_ARGUMENT (e.g. an article that is not a published
+  // METHOD article), PERMISSION_DENIED. Thread-safe.
+  absl::StatusOr<v1::TrainingEvent> CreateTrainingEvent(
+      const v1::CreateTrainingEventRequest& request,
+      const CallOptions& options = {}) const;
+  // Published events to any signed-in account, drafts to the organiser.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND. Thread-safe.
+  absl::StatusOr<v1::TrainingEvent> GetTrainingEvent(
+      const v1::GetTrainingEventRequest& request,
+      const CallOptions& options = {}) const;
+  // One page of events, soonest first; see ForEachTrainingEvent.
+  // Errors: INVALID_ARGUMENT. Thread-safe.
+  absl::StatusOr<v1::ListTrainingEventsResponse> ListTrainingEvents(
+      const v1::ListTrainingEventsRequest& request,
+      const CallOptions& options = {}) const;
+  // As ForEachMunicipality, for the events the request's filters select.
+  absl::Status ForEachTrainingEvent(
+      const v1::ListTrainingEventsRequest& request,
+      const std::function<bool(const v1::TrainingEvent&)>& fn,
+      const CallOptions& options = {}) const;
+  // Changes the fields named in request.update_mask; conditional on
+  // request.training_event.etag if set. By the organiser. Never retried.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, ABORTED
+  // (ETAG_MISMATCH), FAILED_PRECONDITION (CAPACITY_BELOW_REGISTRATIONS,
+  // EVENT_CANCELLED). Thread-safe.
+  absl::StatusOr<v1::TrainingEvent> UpdateTrainingEvent(
+      const v1::UpdateTrainingEventRequest& request,
+      const CallOptions& options = {}) const;
+  // Draft → published; conditional on request.etag if set. Never retried.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, ABORTED
+  // (ETAG_MISMATCH), FAILED_PRECONDITION (EVENT_NOT_DRAFT). Thread-safe.
+  absl::StatusOr<v1::TrainingEvent> PublishTrainingEvent(
+      const v1::PublishTrainingEventRequest& request,
+      const CallOptions& options = {}) const;
+  // Cancels an event (registrations stay, no hours count); conditional on
+  // request.etag if set. Never retried.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, ABORTED
+  // (ETAG_MISMATCH), FAILED_PRECONDITION (EVENT_CANCELLED). Thread-safe.
+  absl::StatusOr<v1::TrainingEvent> CancelTrainingEvent(
+      const v1::CancelTrainingEventRequest& request,
+      const CallOptions& options = {}) const;
+  // Registers the caller's staff record (request.staff if the caller has
+  // several); request_id as for CreateMunicipality, so a retry cannot take
+  // a second place.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED (no staff
+  // record), FAILED_PRECONDITION (EVENT_FULL, EVENT_NOT_OPEN,
+  // EVENT_STARTED, AUDIENCE_MISMATCH), ALREADY_EXISTS
+  // (ALREADY_REGISTERED). Thread-safe.
+  absl::StatusOr<v1::Registration> RegisterForTraining(
+      const v1::RegisterForTrainingRequest& request,
+      const CallOptions& options = {}) const;
+  // Cancels the caller's own registration before the event starts. Never
+  // retried. Errors: INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED,
+  // FAILED_PRECONDITION (EVENT_STARTED, REGISTRATION_CANCELLED).
+  // Thread-safe.
+  absl::StatusOr<v1::Registration> CancelRegistration(
+      const v1::CancelRegistrationRequest& request,
+      const CallOptions& options = {}) const;
+  // One page of an event's registrations, oldest first (the organiser sees
+  // all, a staff member their own); see ForEachRegistration.
+  // Errors: INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED. Thread-safe.
+  absl::StatusOr<v1::ListRegistrationsResponse> ListRegistrations(
+      const v1::ListRegistrationsRequest& request,
+      const CallOptions& options = {}) const;
+  // As ForEachMunicipality, for every registration of the event.
+  absl::Status ForEachRegistration(
+      const v1::ListRegistrationsRequest& request,
+      const std::function<bool(const v1::Registration&)>& fn,
+      const CallOptions& options = {}) const;
+  // The organiser records attended (true) or absent (false) once the event
+  // has started. Never retried. Errors: INVALID_ARGUMENT, NOT_FOUND,
+  // PERMISSION_DENIED, FAILED_PRECONDITION (EVENT_NOT_STARTED,
+  // REGISTRATION_CANCELLED). Thread-safe.
+  absl::StatusOr<v1::Registration> RecordAttendance(
+      const v1::RecordAttendanceRequest& request,
+      const CallOptions& options = {}) const;
+  // One page of professional-development hours per staff member in the
+  // period, with the total; see ForEachTrainingHours.
+  // Errors: INVALID_ARGUMENT, PERMISSION_DENIED. Thread-safe.
+  absl::StatusOr<v1::ListTrainingHoursResponse> ListTrainingHours(
+      const v1::ListTrainingHoursRequest& request,
+      const CallOptions& options = {}) const;
+  // As ForEachMunicipality, for every row the request selects (the total
+  // is on each page; read it from ListTrainingHours).
+  absl::Status ForEachTrainingHours(
+      const v1::ListTrainingHoursRequest& request,
+      const std::function<bool(const v1::TrainingHours&)>& fn,
+      const CallOptions& options = {}) const;
+
+  // --- TrainingService (add above this line) ---
 
   // ---- SyncService ----
 
