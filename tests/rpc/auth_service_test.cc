@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "pumpurs/v1/auth.grpc.pb.h"
 #include "server/common/log.h"
+#include "tests/testing/directory_setup.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
@@ -25,6 +26,8 @@ namespace pumpurs {
 namespace {
 
 namespace v1 = ::pumpurs::v1;
+using ::pumpurs::testing::CreateInstitution;
+using ::pumpurs::testing::CreateMunicipality;
 using ::pumpurs::testing::HasReason;
 using ::pumpurs::testing::IsOk;
 using ::pumpurs::testing::StatusIs;
@@ -123,25 +126,13 @@ class AuthServiceTest : public ::testing::Test {
 
   std::string NewInstitution() {
     server_.UseToken(admin_token_);
-    v1::Municipality m;
-    {
-      grpc::ClientContext ctx;
-      v1::CreateMunicipalityRequest req;
-      req.mutable_municipality()->set_display_name("Ābeļu novads");
-      req.mutable_municipality()->set_code("0900001");
-      EXPECT_THAT(server_.directory().CreateMunicipality(&ctx, req, &m),
-                  IsOk());
-    }
-    grpc::ClientContext ctx;
-    v1::CreateInstitutionRequest req;
-    req.mutable_institution()->set_display_name("Ābeļu vidusskola");
-    req.mutable_institution()->set_kind(
-        v1::INSTITUTION_KIND_MUNICIPAL_GENERAL_SCHOOL);
-    req.mutable_institution()->set_municipality(m.name());
-    req.mutable_institution()->set_registration_number("4313900001");
-    v1::Institution i;
-    EXPECT_THAT(server_.directory().CreateInstitution(&ctx, req, &i), IsOk());
-    return i.name();
+    absl::StatusOr<std::string> m =
+        CreateMunicipality(server_, "Ābeļu novads", "0900001");
+    EXPECT_THAT(m, IsOk());
+    absl::StatusOr<std::string> i = CreateInstitution(
+        server_, m.value_or(""), "Ābeļu vidusskola", "4313900001");
+    EXPECT_THAT(i, IsOk());
+    return i.value_or("");
   }
 
   TestServer server_;

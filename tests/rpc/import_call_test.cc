@@ -18,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/common/status_macros.h"
+#include "tests/testing/directory_setup.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
@@ -25,6 +26,8 @@ namespace pumpurs {
 namespace {
 
 namespace v1 = ::pumpurs::v1;
+using ::pumpurs::testing::CreateInstitution;
+using ::pumpurs::testing::CreateMunicipality;
 using ::pumpurs::testing::HasReason;
 using ::pumpurs::testing::IsOk;
 using ::pumpurs::testing::StatusIs;
@@ -60,25 +63,14 @@ class ImportCallTest : public ::testing::Test {
  protected:
   void SetUp() override {
     server_.UseToken(server_.AdminToken());
-    grpc::ClientContext m;
-    v1::CreateMunicipalityRequest mr;
-    mr.mutable_municipality()->set_display_name("Ziemeļu novads");
-    mr.mutable_municipality()->set_code("0100001");
-    v1::Municipality municipality;
-    ASSERT_THAT(server_.directory().CreateMunicipality(&m, mr, &municipality),
-                IsOk());
+    absl::StatusOr<std::string> municipality =
+        CreateMunicipality(server_, "Ziemeļu novads", "0100001");
+    ASSERT_THAT(municipality, IsOk());
     for (const char* number : {"4000000001", "4000000002"}) {
-      grpc::ClientContext ctx;
-      v1::CreateInstitutionRequest req;
-      v1::Institution* i = req.mutable_institution();
-      i->set_display_name(absl::StrCat("Skola ", number));
-      i->set_kind(v1::INSTITUTION_KIND_MUNICIPAL_GENERAL_SCHOOL);
-      i->set_municipality(municipality.name());
-      i->set_registration_number(number);
-      v1::Institution out;
-      ASSERT_THAT(server_.directory().CreateInstitution(&ctx, req, &out),
-                  IsOk());
-      institutions_.push_back(out.name());
+      absl::StatusOr<std::string> institution = CreateInstitution(
+          server_, *municipality, absl::StrCat("Skola ", number), number);
+      ASSERT_THAT(institution, IsOk());
+      institutions_.push_back(*institution);
     }
     a_ = institutions_[0];
   }

@@ -25,6 +25,7 @@
 #include "server/common/ids.h"
 #include "server/initiatives/store.h"
 #include "server/plans/semester.h"
+#include "tests/testing/directory_setup.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
@@ -34,6 +35,10 @@ namespace {
 namespace v1 = ::pumpurs::v1;
 using initiatives::StoredCall;
 using initiatives::StoredInitiative;
+using ::pumpurs::testing::CreateGuardian;
+using ::pumpurs::testing::CreateInstitution;
+using ::pumpurs::testing::CreateMunicipality;
+using ::pumpurs::testing::CreatePupil;
 using ::pumpurs::testing::DecodeWireError;
 using ::pumpurs::testing::HasReason;
 using ::pumpurs::testing::IsOk;
@@ -81,17 +86,44 @@ class InitiativeServiceTest : public ::testing::Test {
     admin_ = server_.AdminToken();
     server_.UseToken(admin_);
     stub_ = v1::YouthInitiativeService::NewStub(server_.channel());
-    north_ = CreateMunicipality("Ziemeļu novads", "0100001");
-    south_ = CreateMunicipality("Dienvidu novads", "0100002");
-    a_ = CreateInstitution(north_, "A skola", "4000000001",
-                           v1::INSTITUTION_KIND_MUNICIPAL_GENERAL_SCHOOL);
-    v_ = CreateInstitution(south_, "V tehnikums", "4000000002",
-                           v1::INSTITUTION_KIND_STATE_VOCATIONAL_SCHOOL);
-    pupil1_ = CreatePupil(a_, 12, 6, 0);
-    pupil2_ = CreatePupil(a_, 13, 7, 0);
-    adult_ = CreatePupil(v_, 19, 0, 2);
-    guardian1_ = CreateGuardian(pupil1_);
-    guardian2_ = CreateGuardian(pupil2_);
+    absl::StatusOr<std::string> north =
+        CreateMunicipality(server_, "Ziemeļu novads", "0100001");
+    EXPECT_THAT(north, IsOk());
+    north_ = north.value_or("");
+    absl::StatusOr<std::string> south =
+        CreateMunicipality(server_, "Dienvidu novads", "0100002");
+    EXPECT_THAT(south, IsOk());
+    south_ = south.value_or("");
+    absl::StatusOr<std::string> a =
+        CreateInstitution(server_, north_, "A skola", "4000000001",
+                          v1::INSTITUTION_KIND_MUNICIPAL_GENERAL_SCHOOL);
+    EXPECT_THAT(a, IsOk());
+    a_ = a.value_or("");
+    absl::StatusOr<std::string> v =
+        CreateInstitution(server_, south_, "V tehnikums", "4000000002",
+                          v1::INSTITUTION_KIND_STATE_VOCATIONAL_SCHOOL);
+    EXPECT_THAT(v, IsOk());
+    v_ = v.value_or("");
+    absl::StatusOr<std::string> pupil1 =
+        CreatePupil(server_, NewPupil(a_, 12, 6, 0));
+    EXPECT_THAT(pupil1, IsOk());
+    pupil1_ = pupil1.value_or("");
+    absl::StatusOr<std::string> pupil2 =
+        CreatePupil(server_, NewPupil(a_, 13, 7, 0));
+    EXPECT_THAT(pupil2, IsOk());
+    pupil2_ = pupil2.value_or("");
+    absl::StatusOr<std::string> adult =
+        CreatePupil(server_, NewPupil(v_, 19, 0, 2));
+    EXPECT_THAT(adult, IsOk());
+    adult_ = adult.value_or("");
+    absl::StatusOr<std::string> guardian1 =
+        CreateGuardian(server_, {pupil1_}, "Inese", "Bērziņa");
+    EXPECT_THAT(guardian1, IsOk());
+    guardian1_ = guardian1.value_or("");
+    absl::StatusOr<std::string> guardian2 =
+        CreateGuardian(server_, {pupil2_}, "Inese", "Bērziņa");
+    EXPECT_THAT(guardian2, IsOk());
+    guardian2_ = guardian2.value_or("");
 
     tokens_["owner"] = Token({}, "pieteicejs");
     tokens_["other applicant"] = Token({}, "cits-pieteicejs");
@@ -117,59 +149,21 @@ class InitiativeServiceTest : public ::testing::Test {
 
   // ---- Directory, through the API ----
 
-  std::string CreateMunicipality(const std::string& name,
-                                 const std::string& code) {
-    grpc::ClientContext ctx;
-    v1::CreateMunicipalityRequest req;
-    req.mutable_municipality()->set_display_name(name);
-    req.mutable_municipality()->set_code(code);
-    v1::Municipality out;
-    EXPECT_THAT(server_.directory().CreateMunicipality(&ctx, req, &out),
-                IsOk());
-    return out.name();
-  }
-  std::string CreateInstitution(const std::string& municipality,
-                                const std::string& name,
-                                const std::string& number,
-                                v1::InstitutionKind kind) {
-    grpc::ClientContext ctx;
-    v1::CreateInstitutionRequest req;
-    v1::Institution* i = req.mutable_institution();
-    i->set_display_name(name);
-    i->set_kind(kind);
-    i->set_municipality(municipality);
-    i->set_registration_number(number);
-    v1::Institution out;
-    EXPECT_THAT(server_.directory().CreateInstitution(&ctx, req, &out), IsOk());
-    return out.name();
-  }
-  std::string CreatePupil(const std::string& institution, int age, int grade,
-                          int course) {
-    grpc::ClientContext ctx;
-    v1::CreatePupilRequest req;
-    v1::Pupil* p = req.mutable_pupil();
-    p->set_given_name("Anna");
-    p->set_family_name("Bērziņa");
+  // A pupil of `institution` aged `age`, in general education `grade` or
+  // vocational `course`.
+  v1::Pupil NewPupil(const std::string& institution, int age, int grade,
+                     int course) {
+    v1::Pupil p;
+    p.set_given_name("Anna");
+    p.set_family_name("Bērziņa");
     const absl::CivilDay born = Today() - 3;
-    p->set_birth_date(absl::StrFormat("%04d-%02d-%02d", born.year() - age,
-                                      born.month(), std::min(born.day(), 28)));
-    p->set_grade(grade);
-    p->set_vocational_course(course);
-    p->set_class_label(grade > 0 ? "6.a" : "2.k");
-    p->set_institution(institution);
-    v1::Pupil out;
-    EXPECT_THAT(server_.directory().CreatePupil(&ctx, req, &out), IsOk());
-    return out.name();
-  }
-  std::string CreateGuardian(const std::string& pupil) {
-    grpc::ClientContext ctx;
-    v1::CreateGuardianRequest req;
-    req.mutable_guardian()->set_given_name("Inese");
-    req.mutable_guardian()->set_family_name("Bērziņa");
-    req.mutable_guardian()->add_pupils(pupil);
-    v1::Guardian out;
-    EXPECT_THAT(server_.directory().CreateGuardian(&ctx, req, &out), IsOk());
-    return out.name();
+    p.set_birth_date(absl::StrFormat("%04d-%02d-%02d", born.year() - age,
+                                     born.month(), std::min(born.day(), 28)));
+    p.set_grade(grade);
+    p.set_vocational_course(course);
+    p.set_class_label(grade > 0 ? "6.a" : "2.k");
+    p.set_institution(institution);
+    return p;
   }
 
   // A token of a new account with `roles`; its id in accounts_[username].

@@ -20,6 +20,7 @@
 #include "pumpurs/v1/youth_initiative.grpc.pb.h"
 #include "server/common/status_macros.h"
 #include "server/plans/semester.h"
+#include "tests/testing/directory_setup.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
@@ -27,6 +28,10 @@ namespace pumpurs {
 namespace {
 
 namespace v1 = ::pumpurs::v1;
+using ::pumpurs::testing::CreateGuardian;
+using ::pumpurs::testing::CreateInstitution;
+using ::pumpurs::testing::CreateMunicipality;
+using ::pumpurs::testing::CreatePupil;
 using ::pumpurs::testing::HasReason;
 using ::pumpurs::testing::IsOk;
 using ::pumpurs::testing::StatusIs;
@@ -49,29 +54,14 @@ class InitiativeServiceTest : public ::testing::Test {
   void SetUp() override {
     stub_ = v1::YouthInitiativeService::NewStub(server_.channel());
     server_.UseToken(server_.AdminToken());
-    {
-      grpc::ClientContext ctx;
-      v1::CreateMunicipalityRequest req;
-      req.mutable_municipality()->set_display_name("Ziemeļu novads");
-      req.mutable_municipality()->set_code("0100001");
-      v1::Municipality out;
-      ASSERT_THAT(server_.directory().CreateMunicipality(&ctx, req, &out),
-                  IsOk());
-      municipality_ = out.name();
-    }
-    {
-      grpc::ClientContext ctx;
-      v1::CreateInstitutionRequest req;
-      v1::Institution* i = req.mutable_institution();
-      i->set_display_name("A skola");
-      i->set_kind(v1::INSTITUTION_KIND_MUNICIPAL_GENERAL_SCHOOL);
-      i->set_municipality(municipality_);
-      i->set_registration_number("4000000001");
-      v1::Institution out;
-      ASSERT_THAT(server_.directory().CreateInstitution(&ctx, req, &out),
-                  IsOk());
-      institution_ = out.name();
-    }
+    absl::StatusOr<std::string> municipality =
+        CreateMunicipality(server_, "Ziemeļu novads", "0100001");
+    ASSERT_THAT(municipality, IsOk());
+    municipality_ = *municipality;
+    absl::StatusOr<std::string> institution =
+        CreateInstitution(server_, municipality_, "A skola", "4000000001");
+    ASSERT_THAT(institution, IsOk());
+    institution_ = *institution;
     pupil_ = Pupil("Anna");
     const std::string other_pupil = Pupil("Pēteris");
     guardian_token_ =
@@ -86,29 +76,18 @@ class InitiativeServiceTest : public ::testing::Test {
   }
 
   std::string Pupil(const std::string& given) {
-    grpc::ClientContext ctx;
-    v1::CreatePupilRequest req;
-    v1::Pupil* p = req.mutable_pupil();
-    p->set_given_name(given);
-    p->set_family_name("Bērziņš");
-    p->set_birth_date(absl::StrFormat(
-        "%04d-01-01", plans::DayInLatvia(absl::Now()).year() - 14));
-    p->set_grade(8);
-    p->set_class_label("8.a");
-    p->set_institution(institution_);
-    v1::Pupil out;
-    EXPECT_THAT(server_.directory().CreatePupil(&ctx, req, &out), IsOk());
-    return out.name();
+    absl::StatusOr<std::string> pupil = CreatePupil(
+        server_, institution_, given, "Bērziņš", 8,
+        absl::StrFormat("%04d-01-01",
+                        plans::DayInLatvia(absl::Now()).year() - 14));
+    EXPECT_THAT(pupil, IsOk());
+    return pupil.value_or("");
   }
   std::string Guardian(const std::string& given, const std::string& pupil) {
-    grpc::ClientContext ctx;
-    v1::CreateGuardianRequest req;
-    req.mutable_guardian()->set_given_name(given);
-    req.mutable_guardian()->set_family_name("Bērziņa");
-    req.mutable_guardian()->add_pupils(pupil);
-    v1::Guardian out;
-    EXPECT_THAT(server_.directory().CreateGuardian(&ctx, req, &out), IsOk());
-    return out.name();
+    absl::StatusOr<std::string> guardian =
+        CreateGuardian(server_, {pupil}, given, "Bērziņa");
+    EXPECT_THAT(guardian, IsOk());
+    return guardian.value_or("");
   }
   std::string AccountId(const std::string& username) {
     std::string id;

@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/common/status_macros.h"
+#include "tests/testing/directory_setup.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
@@ -22,6 +23,8 @@ namespace pumpurs {
 namespace {
 
 namespace v1 = ::pumpurs::v1;
+using ::pumpurs::testing::CreateInstitution;
+using ::pumpurs::testing::CreateMunicipality;
 using ::pumpurs::testing::HasReason;
 using ::pumpurs::testing::IsOk;
 using ::pumpurs::testing::StatusIs;
@@ -48,37 +51,26 @@ class PeopleServiceTest : public ::testing::Test {
   void SetUp() override {
     admin_ = server_.AdminToken();
     server_.UseToken(admin_);
-    north_ = CreateMunicipality("Ziemeļu novads", "0100001");
-    south_ = CreateMunicipality("Dienvidu novads", "0100002");
-    a_ = CreateInstitution(north_, "A skola", "4000000001");
-    b_ = CreateInstitution(north_, "B skola", "4000000002");
-    c_ = CreateInstitution(south_, "C skola", "4000000003");
-  }
-
-  std::string CreateMunicipality(const std::string& name,
-                                 const std::string& code) {
-    grpc::ClientContext ctx;
-    v1::CreateMunicipalityRequest req;
-    req.mutable_municipality()->set_display_name(name);
-    req.mutable_municipality()->set_code(code);
-    v1::Municipality out;
-    EXPECT_THAT(server_.directory().CreateMunicipality(&ctx, req, &out),
-                IsOk());
-    return out.name();
-  }
-  std::string CreateInstitution(const std::string& municipality,
-                                const std::string& name,
-                                const std::string& number) {
-    grpc::ClientContext ctx;
-    v1::CreateInstitutionRequest req;
-    v1::Institution* i = req.mutable_institution();
-    i->set_display_name(name);
-    i->set_kind(v1::INSTITUTION_KIND_MUNICIPAL_GENERAL_SCHOOL);
-    i->set_municipality(municipality);
-    i->set_registration_number(number);
-    v1::Institution out;
-    EXPECT_THAT(server_.directory().CreateInstitution(&ctx, req, &out), IsOk());
-    return out.name();
+    absl::StatusOr<std::string> north =
+        CreateMunicipality(server_, "Ziemeļu novads", "0100001");
+    EXPECT_THAT(north, IsOk());
+    north_ = north.value_or("");
+    absl::StatusOr<std::string> south =
+        CreateMunicipality(server_, "Dienvidu novads", "0100002");
+    EXPECT_THAT(south, IsOk());
+    south_ = south.value_or("");
+    absl::StatusOr<std::string> a =
+        CreateInstitution(server_, north_, "A skola", "4000000001");
+    EXPECT_THAT(a, IsOk());
+    a_ = a.value_or("");
+    absl::StatusOr<std::string> b =
+        CreateInstitution(server_, north_, "B skola", "4000000002");
+    EXPECT_THAT(b, IsOk());
+    b_ = b.value_or("");
+    absl::StatusOr<std::string> c =
+        CreateInstitution(server_, south_, "C skola", "4000000003");
+    EXPECT_THAT(c, IsOk());
+    c_ = c.value_or("");
   }
 
   v1::Pupil NewPupil(const std::string& institution, const std::string& given,

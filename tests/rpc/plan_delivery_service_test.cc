@@ -19,6 +19,7 @@
 #include "server/common/status_macros.h"
 #include "server/plans/semester.h"
 #include "server/plans/store.h"
+#include "tests/testing/directory_setup.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
@@ -26,6 +27,9 @@ namespace pumpurs {
 namespace {
 
 namespace v1 = ::pumpurs::v1;
+using ::pumpurs::testing::CreateInstitution;
+using ::pumpurs::testing::CreateMunicipality;
+using ::pumpurs::testing::CreatePupil;
 using ::pumpurs::testing::DecodeWireError;
 using ::pumpurs::testing::HasReason;
 using ::pumpurs::testing::IsOk;
@@ -44,51 +48,27 @@ class PlanDeliveryServiceTest : public ::testing::Test {
   void SetUp() override {
     plans_ = v1::SupportPlanService::NewStub(server_.channel());
     server_.UseToken(server_.AdminToken());
-    municipality_ = Create<v1::Municipality>(
-        [&](grpc::ClientContext* ctx, v1::Municipality* out) {
-          v1::CreateMunicipalityRequest req;
-          req.mutable_municipality()->set_display_name("Ziemeļu novads");
-          req.mutable_municipality()->set_code("0100001");
-          return server_.directory().CreateMunicipality(ctx, req, out);
-        });
-    institution_ = Create<v1::Institution>(
-        [&](grpc::ClientContext* ctx, v1::Institution* out) {
-          v1::CreateInstitutionRequest req;
-          v1::Institution* i = req.mutable_institution();
-          i->set_display_name("A skola");
-          i->set_kind(v1::INSTITUTION_KIND_MUNICIPAL_GENERAL_SCHOOL);
-          i->set_municipality(municipality_.name());
-          i->set_registration_number("4000000001");
-          return server_.directory().CreateInstitution(ctx, req, out);
-        });
-    pupil_ = Create<v1::Pupil>([&](grpc::ClientContext* ctx, v1::Pupil* out) {
-      v1::CreatePupilRequest req;
-      v1::Pupil* p = req.mutable_pupil();
-      p->set_given_name("Anna");
-      p->set_family_name("Bērziņa");
-      const absl::CivilDay today = plans::DayInLatvia(absl::Now());
-      p->set_birth_date(
-          plans::FormatDay(absl::CivilDay(today.year() - 12, 3, 1)));
-      p->set_grade(6);
-      p->set_class_label("6.a");
-      p->set_institution(institution_.name());
-      return server_.directory().CreatePupil(ctx, req, out);
-    });
-    const std::string school = IdOf(institution_.name());
+    absl::StatusOr<std::string> municipality =
+        CreateMunicipality(server_, "Ziemeļu novads", "0100001");
+    EXPECT_THAT(municipality, IsOk());
+    municipality_ = municipality.value_or("");
+    absl::StatusOr<std::string> institution =
+        CreateInstitution(server_, municipality_, "A skola", "4000000001");
+    EXPECT_THAT(institution, IsOk());
+    institution_ = institution.value_or("");
+    const absl::CivilDay today = plans::DayInLatvia(absl::Now());
+    absl::StatusOr<std::string> pupil =
+        CreatePupil(server_, institution_, "Anna", "Bērziņa", 6,
+                    plans::FormatDay(absl::CivilDay(today.year() - 12, 3, 1)));
+    EXPECT_THAT(pupil, IsOk());
+    pupil_ = pupil.value_or("");
+    const std::string school = IdOf(institution_);
     provider_token_ = server_.StaffTokenFor({{Role::kMeasureProvider, school}},
                                             school, &provider_);
     preparer_token_ = server_.StaffTokenFor({{Role::kPlanPreparer, school}},
                                             school, &preparer_);
     head_token_ = server_.TokenFor({{Role::kInstitutionHead, school}});
     server_.UseToken("");
-  }
-
-  template <typename T, typename F>
-  T Create(F call) {
-    grpc::ClientContext ctx;
-    T out;
-    EXPECT_THAT(call(&ctx, &out), IsOk());
-    return out;
   }
 
   // A semester wholly in the past, and its n-th day.
@@ -106,12 +86,12 @@ class PlanDeliveryServiceTest : public ::testing::Test {
   std::string StoreApprovedPlan() {
     const std::string plan_id = NewId();
     const std::string application_id = NewId();
-    const std::string school = IdOf(institution_.name());
+    const std::string school = IdOf(institution_);
     plans::StoredPlan p;
     p.id = plan_id;
-    p.pupil_id = IdOf(pupil_.name());
+    p.pupil_id = IdOf(pupil_);
     p.institution_id = school;
-    p.municipality_id = IdOf(municipality_.name());
+    p.municipality_id = IdOf(municipality_);
     p.application_id = application_id;
     p.preparer_id = preparer_;
     p.semester = Past();
@@ -188,9 +168,9 @@ class PlanDeliveryServiceTest : public ::testing::Test {
 
   TestServer server_;
   std::unique_ptr<v1::SupportPlanService::Stub> plans_;
-  v1::Municipality municipality_;
-  v1::Institution institution_;
-  v1::Pupil pupil_;
+  std::string municipality_;
+  std::string institution_;
+  std::string pupil_;
   std::string provider_, preparer_;
   std::string provider_token_, preparer_token_, head_token_;
 };
@@ -230,7 +210,7 @@ TEST_F(PlanDeliveryServiceTest, RecordListAndCountHours) {
   const std::string month = Day(10).substr(0, 7);
   ASSERT_EQ(Day(11).substr(0, 7), month);
   v1::ListDeliveredHoursRequest hours;
-  hours.set_institution(institution_.name());
+  hours.set_institution(institution_);
   hours.set_start_month(month);
   hours.set_provider("staff/" + provider_);
   {
@@ -315,7 +295,7 @@ TEST_F(PlanDeliveryServiceTest, FieldViolationsArriveAsBadRequest) {
       ElementsAre("parent"));
   grpc::ClientContext ctx;
   v1::ListDeliveredHoursRequest hours;
-  hours.set_institution(institution_.name());
+  hours.set_institution(institution_);
   hours.set_start_month("2026-13");
   hours.set_provider("teachers/x");
   v1::ListDeliveredHoursResponse resp;

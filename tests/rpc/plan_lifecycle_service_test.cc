@@ -22,6 +22,7 @@
 #include "server/common/status_macros.h"
 #include "server/plans/semester.h"
 #include "server/plans/store.h"
+#include "tests/testing/directory_setup.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
@@ -29,6 +30,10 @@ namespace pumpurs {
 namespace {
 
 namespace v1 = ::pumpurs::v1;
+using ::pumpurs::testing::CreateGuardian;
+using ::pumpurs::testing::CreateInstitution;
+using ::pumpurs::testing::CreateMunicipality;
+using ::pumpurs::testing::CreatePupil;
 using ::pumpurs::testing::HasReason;
 using ::pumpurs::testing::IsOk;
 using ::pumpurs::testing::StatusIs;
@@ -59,12 +64,30 @@ class PlanLifecycleServiceTest : public ::testing::Test {
     admin_ = server_.AdminToken();
     server_.UseToken(admin_);
     stub_ = v1::SupportPlanService::NewStub(server_.channel());
-    north_ = CreateMunicipality("Ziemeļu novads", "0100001");
-    south_ = CreateMunicipality("Dienvidu novads", "0100002");
-    a_ = CreateInstitution(north_, "A skola", "4000000001");
-    b_ = CreateInstitution(north_, "B skola", "4000000002");
-    pupil_ = CreatePupil(a_);
-    guardian_ = CreateGuardian(pupil_);
+    absl::StatusOr<std::string> north =
+        CreateMunicipality(server_, "Ziemeļu novads", "0100001");
+    EXPECT_THAT(north, IsOk());
+    north_ = north.value_or("");
+    absl::StatusOr<std::string> south =
+        CreateMunicipality(server_, "Dienvidu novads", "0100002");
+    EXPECT_THAT(south, IsOk());
+    south_ = south.value_or("");
+    absl::StatusOr<std::string> school_a =
+        CreateInstitution(server_, north_, "A skola", "4000000001");
+    EXPECT_THAT(school_a, IsOk());
+    a_ = school_a.value_or("");
+    absl::StatusOr<std::string> school_b =
+        CreateInstitution(server_, north_, "B skola", "4000000002");
+    EXPECT_THAT(school_b, IsOk());
+    b_ = school_b.value_or("");
+    absl::StatusOr<std::string> pupil =
+        CreatePupil(server_, a_, "Anna", "Bērziņa", 6, BirthDate(12));
+    EXPECT_THAT(pupil, IsOk());
+    pupil_ = pupil.value_or("");
+    absl::StatusOr<std::string> guardian =
+        CreateGuardian(server_, {pupil_}, "Inese", "Bērziņa");
+    EXPECT_THAT(guardian, IsOk());
+    guardian_ = guardian.value_or("");
 
     const std::string a = IdOf(a_), b = IdOf(b_);
     tokens_["preparer A"] =
@@ -90,56 +113,6 @@ class PlanLifecycleServiceTest : public ::testing::Test {
     tokens_["guardian"] =
         server_.TokenFor({{Role::kGuardian, IdOf(guardian_)}});
     tokens_["methodologist"] = server_.TokenFor({{Role::kMethodologist, ""}});
-  }
-
-  std::string CreateMunicipality(const std::string& name,
-                                 const std::string& code) {
-    grpc::ClientContext ctx;
-    v1::CreateMunicipalityRequest req;
-    req.mutable_municipality()->set_display_name(name);
-    req.mutable_municipality()->set_code(code);
-    v1::Municipality out;
-    EXPECT_THAT(server_.directory().CreateMunicipality(&ctx, req, &out),
-                IsOk());
-    return out.name();
-  }
-  std::string CreateInstitution(const std::string& municipality,
-                                const std::string& name,
-                                const std::string& number) {
-    grpc::ClientContext ctx;
-    v1::CreateInstitutionRequest req;
-    v1::Institution* i = req.mutable_institution();
-    i->set_display_name(name);
-    i->set_kind(v1::INSTITUTION_KIND_MUNICIPAL_GENERAL_SCHOOL);
-    i->set_municipality(municipality);
-    i->set_registration_number(number);
-    v1::Institution out;
-    EXPECT_THAT(server_.directory().CreateInstitution(&ctx, req, &out), IsOk());
-    return out.name();
-  }
-  std::string CreatePupil(const std::string& institution) {
-    grpc::ClientContext ctx;
-    v1::CreatePupilRequest req;
-    v1::Pupil* p = req.mutable_pupil();
-    p->set_given_name("Anna");
-    p->set_family_name("Bērziņa");
-    p->set_birth_date(BirthDate(12));
-    p->set_grade(6);
-    p->set_class_label("6.a");
-    p->set_institution(institution);
-    v1::Pupil out;
-    EXPECT_THAT(server_.directory().CreatePupil(&ctx, req, &out), IsOk());
-    return out.name();
-  }
-  std::string CreateGuardian(const std::string& pupil) {
-    grpc::ClientContext ctx;
-    v1::CreateGuardianRequest req;
-    req.mutable_guardian()->set_given_name("Inese");
-    req.mutable_guardian()->set_family_name("Bērziņa");
-    req.mutable_guardian()->add_pupils(pupil);
-    v1::Guardian out;
-    EXPECT_THAT(server_.directory().CreateGuardian(&ctx, req, &out), IsOk());
-    return out.name();
   }
 
   // Stores an application and a complete plan of the pupil of A for this

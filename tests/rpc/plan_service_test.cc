@@ -19,6 +19,7 @@
 #include "pumpurs/v1/support_plan.grpc.pb.h"
 #include "server/common/status_macros.h"
 #include "server/plans/semester.h"
+#include "tests/testing/directory_setup.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
@@ -26,6 +27,10 @@ namespace pumpurs {
 namespace {
 
 namespace v1 = ::pumpurs::v1;
+using ::pumpurs::testing::CreateGuardian;
+using ::pumpurs::testing::CreateInstitution;
+using ::pumpurs::testing::CreateMunicipality;
+using ::pumpurs::testing::CreatePupil;
 using ::pumpurs::testing::DecodeWireError;
 using ::pumpurs::testing::HasReason;
 using ::pumpurs::testing::IsOk;
@@ -51,53 +56,22 @@ class PlanServiceTest : public ::testing::Test {
   void SetUp() override {
     plans_ = v1::SupportPlanService::NewStub(server_.channel());
     server_.UseToken(server_.AdminToken());
-    {
-      grpc::ClientContext ctx;
-      v1::CreateMunicipalityRequest req;
-      req.mutable_municipality()->set_display_name("Ziemeļu novads");
-      req.mutable_municipality()->set_code("0100001");
-      v1::Municipality out;
-      ASSERT_THAT(server_.directory().CreateMunicipality(&ctx, req, &out),
-                  IsOk());
-      municipality_ = out.name();
-    }
-    {
-      grpc::ClientContext ctx;
-      v1::CreateInstitutionRequest req;
-      v1::Institution* i = req.mutable_institution();
-      i->set_display_name("A skola");
-      i->set_kind(v1::INSTITUTION_KIND_MUNICIPAL_GENERAL_SCHOOL);
-      i->set_municipality(municipality_);
-      i->set_registration_number("4000000001");
-      v1::Institution out;
-      ASSERT_THAT(server_.directory().CreateInstitution(&ctx, req, &out),
-                  IsOk());
-      institution_ = out.name();
-    }
-    {
-      grpc::ClientContext ctx;
-      v1::CreatePupilRequest req;
-      v1::Pupil* p = req.mutable_pupil();
-      p->set_given_name("Anna");
-      p->set_family_name("Bērziņa");
-      p->set_birth_date(BirthDate(12));
-      p->set_grade(6);
-      p->set_class_label("6.a");
-      p->set_institution(institution_);
-      v1::Pupil out;
-      ASSERT_THAT(server_.directory().CreatePupil(&ctx, req, &out), IsOk());
-      pupil_ = out.name();
-    }
-    {
-      grpc::ClientContext ctx;
-      v1::CreateGuardianRequest req;
-      req.mutable_guardian()->set_given_name("Inese");
-      req.mutable_guardian()->set_family_name("Bērziņa");
-      req.mutable_guardian()->add_pupils(pupil_);
-      v1::Guardian out;
-      ASSERT_THAT(server_.directory().CreateGuardian(&ctx, req, &out), IsOk());
-      guardian_ = out.name();
-    }
+    absl::StatusOr<std::string> municipality =
+        CreateMunicipality(server_, "Ziemeļu novads", "0100001");
+    ASSERT_THAT(municipality, IsOk());
+    municipality_ = *municipality;
+    absl::StatusOr<std::string> institution =
+        CreateInstitution(server_, municipality_, "A skola", "4000000001");
+    ASSERT_THAT(institution, IsOk());
+    institution_ = *institution;
+    absl::StatusOr<std::string> pupil =
+        CreatePupil(server_, institution_, "Anna", "Bērziņa", 6, BirthDate(12));
+    ASSERT_THAT(pupil, IsOk());
+    pupil_ = *pupil;
+    absl::StatusOr<std::string> guardian =
+        CreateGuardian(server_, {pupil_}, "Inese", "Bērziņa");
+    ASSERT_THAT(guardian, IsOk());
+    guardian_ = *guardian;
     const std::string a = IdOf(institution_);
     guardian_token_ = server_.TokenFor({{Role::kGuardian, IdOf(guardian_)}});
     preparer_token_ =

@@ -21,6 +21,7 @@
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
 #include "server/plans/semester.h"
+#include "tests/testing/directory_setup.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
@@ -28,6 +29,10 @@ namespace pumpurs {
 namespace {
 
 namespace v1 = ::pumpurs::v1;
+using ::pumpurs::testing::CreateGuardian;
+using ::pumpurs::testing::CreateInstitution;
+using ::pumpurs::testing::CreateMunicipality;
+using ::pumpurs::testing::CreatePupil;
 using ::pumpurs::testing::IsOk;
 using ::pumpurs::testing::StatusIs;
 using ::pumpurs::testing::TestServer;
@@ -45,55 +50,25 @@ class SelfCheckServiceTest : public ::testing::Test {
   void SetUp() override {
     stub_ = v1::SelfCheckService::NewStub(server_.channel());
     server_.UseToken(server_.AdminToken());
-    {
-      grpc::ClientContext ctx;
-      v1::CreateMunicipalityRequest req;
-      req.mutable_municipality()->set_display_name("Ziemeļu novads");
-      req.mutable_municipality()->set_code("0100001");
-      v1::Municipality out;
-      ASSERT_THAT(server_.directory().CreateMunicipality(&ctx, req, &out),
-                  IsOk());
-      municipality_ = out.name();
-    }
-    {
-      grpc::ClientContext ctx;
-      v1::CreateInstitutionRequest req;
-      v1::Institution* i = req.mutable_institution();
-      i->set_display_name("A skola");
-      i->set_kind(v1::INSTITUTION_KIND_MUNICIPAL_GENERAL_SCHOOL);
-      i->set_municipality(municipality_);
-      i->set_registration_number("4000000001");
-      v1::Institution out;
-      ASSERT_THAT(server_.directory().CreateInstitution(&ctx, req, &out),
-                  IsOk());
-      institution_ = out.name();
-    }
-    {
-      grpc::ClientContext ctx;
-      v1::CreatePupilRequest req;
-      v1::Pupil* p = req.mutable_pupil();
-      p->set_given_name("Anna");
-      p->set_family_name("Bērziņa");
-      const absl::CivilDay today =
-          absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
-      p->set_birth_date(absl::StrFormat("%04d-01-01", today.year() - 12));
-      p->set_grade(6);
-      p->set_class_label("6.a");
-      p->set_institution(institution_);
-      v1::Pupil out;
-      ASSERT_THAT(server_.directory().CreatePupil(&ctx, req, &out), IsOk());
-      pupil_ = out.name();
-    }
-    {
-      grpc::ClientContext ctx;
-      v1::CreateGuardianRequest req;
-      req.mutable_guardian()->set_given_name("Inese");
-      req.mutable_guardian()->set_family_name("Bērziņa");
-      req.mutable_guardian()->add_pupils(pupil_);
-      v1::Guardian out;
-      ASSERT_THAT(server_.directory().CreateGuardian(&ctx, req, &out), IsOk());
-      guardian_ = out.name();
-    }
+    absl::StatusOr<std::string> municipality =
+        CreateMunicipality(server_, "Ziemeļu novads", "0100001");
+    ASSERT_THAT(municipality, IsOk());
+    municipality_ = *municipality;
+    absl::StatusOr<std::string> institution =
+        CreateInstitution(server_, municipality_, "A skola", "4000000001");
+    ASSERT_THAT(institution, IsOk());
+    institution_ = *institution;
+    const absl::CivilDay today =
+        absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+    absl::StatusOr<std::string> pupil =
+        CreatePupil(server_, institution_, "Anna", "Bērziņa", 6,
+                    absl::StrFormat("%04d-01-01", today.year() - 12));
+    ASSERT_THAT(pupil, IsOk());
+    pupil_ = *pupil;
+    absl::StatusOr<std::string> guardian =
+        CreateGuardian(server_, {pupil_}, "Inese", "Bērziņa");
+    ASSERT_THAT(guardian, IsOk());
+    guardian_ = *guardian;
     guardian_token_ = server_.TokenFor({{Role::kGuardian, IdOf(guardian_)}});
     methodologist_token_ = server_.TokenFor({{Role::kMethodologist, ""}});
     teacher_token_ =

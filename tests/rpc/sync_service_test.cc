@@ -20,6 +20,7 @@
 #include "server/common/status_macros.h"
 #include "server/plans/semester.h"
 #include "server/plans/store.h"
+#include "tests/testing/directory_setup.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
@@ -27,6 +28,9 @@ namespace pumpurs {
 namespace {
 
 namespace v1 = ::pumpurs::v1;
+using ::pumpurs::testing::CreateInstitution;
+using ::pumpurs::testing::CreateMunicipality;
+using ::pumpurs::testing::CreatePupil;
 using ::pumpurs::testing::HasReason;
 using ::pumpurs::testing::IsOk;
 using ::pumpurs::testing::StatusIs;
@@ -51,39 +55,21 @@ class SyncServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     server_.UseToken(server_.AdminToken());
-    grpc::ClientContext m_ctx;
-    v1::CreateMunicipalityRequest m_req;
-    m_req.mutable_municipality()->set_display_name("Ziemeļu novads");
-    m_req.mutable_municipality()->set_code("0100001");
-    v1::Municipality m;
-    ASSERT_THAT(server_.directory().CreateMunicipality(&m_ctx, m_req, &m),
-                IsOk());
-    municipality_id_ = IdOf(m.name());
-    grpc::ClientContext i_ctx;
-    v1::CreateInstitutionRequest i_req;
-    i_req.mutable_institution()->set_display_name("A skola");
-    i_req.mutable_institution()->set_kind(
-        v1::INSTITUTION_KIND_MUNICIPAL_GENERAL_SCHOOL);
-    i_req.mutable_institution()->set_municipality(m.name());
-    i_req.mutable_institution()->set_registration_number("4000000001");
-    v1::Institution i;
-    ASSERT_THAT(server_.directory().CreateInstitution(&i_ctx, i_req, &i),
-                IsOk());
-    institution_id_ = IdOf(i.name());
-    grpc::ClientContext p_ctx;
-    v1::CreatePupilRequest p_req;
-    v1::Pupil* p = p_req.mutable_pupil();
-    p->set_given_name("Anna");
-    p->set_family_name("Bērziņa");
-    p->set_birth_date(absl::StrCat(
-        absl::ToCivilYear(absl::Now(), absl::UTCTimeZone()).year() - 11,
-        "-01-01"));
-    p->set_grade(5);
-    p->set_class_label("5.a");
-    p->set_institution(i.name());
-    v1::Pupil pupil;
-    ASSERT_THAT(server_.directory().CreatePupil(&p_ctx, p_req, &pupil), IsOk());
-    pupil_id_ = IdOf(pupil.name());
+    absl::StatusOr<std::string> municipality =
+        CreateMunicipality(server_, "Ziemeļu novads", "0100001");
+    ASSERT_THAT(municipality, IsOk());
+    municipality_id_ = IdOf(*municipality);
+    absl::StatusOr<std::string> institution =
+        CreateInstitution(server_, *municipality, "A skola", "4000000001");
+    ASSERT_THAT(institution, IsOk());
+    institution_id_ = IdOf(*institution);
+    absl::StatusOr<std::string> pupil = CreatePupil(
+        server_, *institution, "Anna", "Bērziņa", 5,
+        absl::StrCat(
+            absl::ToCivilYear(absl::Now(), absl::UTCTimeZone()).year() - 11,
+            "-01-01"));
+    ASSERT_THAT(pupil, IsOk());
+    pupil_id_ = IdOf(*pupil);
     head_ = server_.TokenFor({{Role::kInstitutionHead, institution_id_}});
     server_.UseToken(head_);
     sync_ = v1::SyncService::NewStub(server_.channel());

@@ -19,6 +19,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "pumpurs/v1/training.grpc.pb.h"
+#include "tests/testing/directory_setup.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
@@ -26,6 +27,8 @@ namespace pumpurs {
 namespace {
 
 namespace v1 = ::pumpurs::v1;
+using ::pumpurs::testing::CreateInstitution;
+using ::pumpurs::testing::CreateMunicipality;
 using ::pumpurs::testing::HasReason;
 using ::pumpurs::testing::IsOk;
 using ::pumpurs::testing::StatusIs;
@@ -47,26 +50,13 @@ class TrainingServiceTest : public ::testing::Test {
   void SetUp() override {
     stub_ = v1::TrainingService::NewStub(server_.channel());
     server_.UseToken(server_.AdminToken());
-    {
-      grpc::ClientContext ctx;
-      v1::CreateMunicipalityRequest req;
-      req.mutable_municipality()->set_display_name("Ziemeļu novads");
-      req.mutable_municipality()->set_code("0100001");
-      v1::Municipality out;
-      ASSERT_THAT(server_.directory().CreateMunicipality(&ctx, req, &out),
-                  IsOk());
-      grpc::ClientContext ictx;
-      v1::CreateInstitutionRequest ireq;
-      v1::Institution* i = ireq.mutable_institution();
-      i->set_display_name("A skola");
-      i->set_kind(v1::INSTITUTION_KIND_MUNICIPAL_GENERAL_SCHOOL);
-      i->set_municipality(out.name());
-      i->set_registration_number("4000000001");
-      v1::Institution made;
-      ASSERT_THAT(server_.directory().CreateInstitution(&ictx, ireq, &made),
-                  IsOk());
-      institution_ = IdOf(made.name());
-    }
+    absl::StatusOr<std::string> municipality =
+        CreateMunicipality(server_, "Ziemeļu novads", "0100001");
+    ASSERT_THAT(municipality, IsOk());
+    absl::StatusOr<std::string> institution =
+        CreateInstitution(server_, *municipality, "A skola", "4000000001");
+    ASSERT_THAT(institution, IsOk());
+    institution_ = IdOf(*institution);
     organiser_ = server_.TokenFor({{Role::kMethodologist, ""}});
     server_.UseToken("");
   }
