@@ -92,7 +92,13 @@ v1::SupportPlan Presented(const Principal& principal, const StoredPlan& p) {
                                       return hidden.count(code) > 0;
                                     }),
                      addresses->end());
-    if (before > 0 && m.addresses_size() == 0) m.clear_justification();
+    // A measure's own words may describe the hidden risk: they go whenever
+    // it addresses one, even alongside risks the caller may see.
+    if (m.addresses_size() < before) {
+      m.clear_justification();
+      m.clear_custom_description();
+      if (m.addresses_size() == 0) m.clear_custom_title();
+    }
   }
   return out;
 }

@@ -17,6 +17,7 @@
 #include "server/common/paging.h"
 #include "server/common/status_macros.h"
 #include "server/common/text.h"
+#include "server/plans/access.h"
 #include "server/plans/store.h"
 #include "server/storage/request_ids.h"
 
@@ -472,6 +473,13 @@ absl::StatusOr<ListPage<v1::Application>> ListApplications(
     rows.push_back(std::move(a));
   }
   for (StoredApplication& a : rows) {
+    // As GetApplication decides: a pupil's applications made at another
+    // institution (before a move) are not the listing institution's.
+    if (!auth::Authorize(call.principal, Action::kApplicationRead,
+                         TargetOfApplication(a))
+             .ok()) {
+      continue;
+    }
     auth::AuditRead(call, ApplicationEvent("application.list", a));
     page.items.push_back(std::move(a.application));
   }
@@ -531,6 +539,8 @@ absl::StatusOr<v1::Application> WithdrawApplication(
     p->application_withdrawn = true;
     PUMPURS_RETURN_IF_ERROR(SavePlan(conn, call, *p, "application_withdrawn",
                                      {"application_withdrawn"}, now));
+    PUMPURS_RETURN_IF_ERROR(
+        AuditPlanChange(conn, call, *p, "supportPlan.application_withdrawn"));
   }
   return std::move(a->application);
 }

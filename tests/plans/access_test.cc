@@ -180,6 +180,48 @@ TEST_F(AccessTest, ApprovalLevelsAndUnrelatedProvidersSeeNoSpecialCategory) {
   EXPECT_FALSE(own->risks(1).redacted());
 }
 
+// A measure addressing a special-category risk next to an ordinary one
+// loses its own words (justification, custom description) for those who
+// may not see the special risk; a custom measure for the hidden risk alone
+// loses its title too.
+TEST_F(AccessTest, MeasureTextsAboutAHiddenRiskAreRedactedToo) {
+  StoredPlan p = AddPlanA(Current(), v1::PLAN_STATE_IN_APPROVAL);
+  v1::PlanMeasure* mixed = p.plan.mutable_measures(0);
+  mixed->add_addresses("riskFactors/long-term-illness");
+  mixed->set_justification("Konsultācijas pēc slimības.");
+  mixed->set_custom_description("Pēc slimnīcas.");
+  v1::PlanMeasure* custom = p.plan.add_measures();
+  *custom = p.plan.measures(1);
+  custom->set_id("m3");
+  custom->clear_measure_type();
+  custom->set_custom_title("Slimnīcas skolotājs");
+  custom->set_custom_description("Mācības slimnīcā.");
+  CallContext system;
+  system.caller_id = "system:test";
+  ASSERT_THAT(db_->WriteSync(system,
+                             [&](storage::Connection& c) {
+                               return SavePlan(c, system, p, "update",
+                                               {"measures"}, absl::Now());
+                             }),
+              IsOk());
+  p = Load(p.id);
+  const v1::SupportPlan out = Presented(North().principal, p);
+  ASSERT_EQ(out.measures_size(), 3);
+  EXPECT_THAT(out.measures(0).addresses(),
+              ElementsAre("riskFactors/low-achievement"));
+  EXPECT_TRUE(out.measures(0).justification().empty());
+  EXPECT_TRUE(out.measures(0).custom_description().empty());
+  EXPECT_TRUE(out.measures(2).custom_title().empty());
+  EXPECT_TRUE(out.measures(2).custom_description().empty());
+  for (const char* word : {"slimības", "slimnīc", "Slimnīc"}) {
+    EXPECT_EQ(out.SerializeAsString().find(word), std::string::npos) << word;
+  }
+  // The preparer sees every word.
+  const v1::SupportPlan full = Presented(PreparerA().principal, p);
+  EXPECT_EQ(full.measures(0).justification(), "Konsultācijas pēc slimības.");
+  EXPECT_EQ(full.measures(2).custom_title(), "Slimnīcas skolotājs");
+}
+
 TEST_F(AccessTest, ListsShowExactlyThePlansTheCallerMayView) {
   // Plans in every state at A (the pupil of A, one per semester) and at V,
   // plus a rejected draft that was submitted once.

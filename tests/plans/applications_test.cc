@@ -309,6 +309,35 @@ TEST_F(ApplicationsTest, ListNeedsAPlaceTheCallerMayRead) {
   EXPECT_THAT(ListApps(AdultPupilV(), p), IsOk());
 }
 
+TEST_F(ApplicationsTest, ListByPupilShowsOnlyWhatGetWouldShow) {
+  // An application made at A; then the pupil moves to B.
+  absl::StatusOr<v1::Application> a =
+      CreateApp(GuardianA(), Online(pupil_, Current()));
+  ASSERT_THAT(a, IsOk());
+  const std::string id = IdOf(a->name());
+  ASSERT_THAT(Exec("UPDATE pupils SET institution_id = '" + b_.id +
+                   "' WHERE id = '" + pupil_ + "'"),
+              IsOk());
+  // B's head may list the pupil's applications, but not read A's one.
+  EXPECT_THAT(GetApp(Head(b_), id),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  ApplicationFilter f;
+  f.pupil_id = pupil_;
+  CallContext head_b = Head(b_);
+  absl::StatusOr<ListPage<v1::Application>> page = ListApps(head_b, f);
+  ASSERT_THAT(page, IsOk());
+  EXPECT_THAT(page->items, IsEmpty());
+  EXPECT_THAT(Deferred(head_b), IsEmpty());
+  // The family still sees it, in the list as by Get.
+  CallContext guardian = GuardianA();
+  page = ListApps(guardian, f);
+  ASSERT_THAT(page, IsOk());
+  ASSERT_THAT(page->items, SizeIs(1));
+  EXPECT_EQ(page->items[0].name(), a->name());
+  EXPECT_THAT(Deferred(guardian),
+              ElementsAre("application.list applications/" + id + " 1"));
+}
+
 TEST_F(ApplicationsTest, WithdrawRules) {
   absl::StatusOr<v1::Application> a =
       CreateApp(GuardianA(), Online(pupil_, Current()));
@@ -368,6 +397,17 @@ TEST_F(ApplicationsTest, WithdrawingStopsThePlansBasedOnIt) {
   }
   EXPECT_EQ(Count("SELECT sum(version) FROM support_plans"),
             versions_before + 2);
+  // A change of each plan, audited with the plan's pupil like any other.
+  const std::vector<std::string> audit = StoredAudit();
+  for (const std::string& id : {draft.id, running.id}) {
+    EXPECT_THAT(audit, ::testing::Contains("supportPlan.application_withdrawn "
+                                           "supportPlans/" +
+                                           id + " 1"));
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_events WHERE resource = "
+                  "'supportPlans/" +
+                  draft.id + "' AND pupil_id = '" + pupil_ + "'"),
+            1);
   EXPECT_EQ(Count("SELECT count(*) FROM support_plan_revisions WHERE "
                   "plan_id = '" +
                   deleted.id + "' AND action = 'application_withdrawn'"),
