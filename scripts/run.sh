@@ -11,15 +11,20 @@ mkdir -p var
 cat <<'MSG'
 
 Pumpurs demo server starting on 127.0.0.1:50051 (database: var/pumpurs.db).
-Try it from another terminal, in this folder:
+Try it from another terminal, in this folder (demo accounts and their
+password: README, "Demo accounts"):
 
-  build/bin/pumpurs --server 127.0.0.1:50051 health
+  build/bin/pumpurs health
+  build/bin/pumpurs selfcheck take --age_band=grades_5_9     # no account needed
+
+  PUMPURS_PASSWORD=demo-parole-2026 build/bin/pumpurs login direktors1
+  build/bin/pumpurs plans list                # the school's support plans
+
+  PUMPURS_PASSWORD=demo-parole-2026 build/bin/pumpurs login pasvaldiba1
+  build/bin/pumpurs initiatives list          # the municipality's projects
 
   .tools/node_modules/.bin/buf curl --protocol grpc --http2-prior-knowledge \
       --list-methods http://127.0.0.1:50051
-
-  .tools/node_modules/.bin/buf curl --protocol grpc --http2-prior-knowledge \
-      -d '{}' http://127.0.0.1:50051/pumpurs.v1.DirectoryService/ListMunicipalities
 
 Stop with Ctrl-C.
 
