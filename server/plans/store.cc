@@ -86,6 +86,20 @@ absl::Status WriteProviders(Connection& conn, const StoredPlan& p) {
   return absl::OkStatus();
 }
 
+// A preparer replaced by another may hold the plan from an earlier sync,
+// like a former provider: kept as a row with current = 0 (unless they
+// provide a measure now, which keeps their row current).
+absl::Status RememberFormer(Connection& conn, const std::string& plan_id,
+                            const std::string& staff_id) {
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare("INSERT INTO support_plan_providers (plan_id, staff_id, "
+                   "current) VALUES (?, ?, 0) ON CONFLICT (plan_id, staff_id) "
+                   "DO NOTHING"));
+  s.Bind(1, plan_id).Bind(2, staff_id);
+  return s.Run();
+}
+
 absl::Status WriteRevision(Connection& conn, const CallContext& call,
                            const StoredPlan& p, absl::string_view action,
                            const std::vector<std::string>& changed_fields,
@@ -224,6 +238,7 @@ absl::Status SavePlan(Connection& conn, const CallContext& call, StoredPlan& p,
                       absl::Time now) {
   p.version += 1;
   p.update_time = now;
+  const std::string former_preparer = p.preparer_id;
   p.preparer_id = std::string(absl::StripPrefix(p.plan.preparer(), "staff/"));
   FillOutputs(p, p.plan.funds_used_cents());
   PUMPURS_ASSIGN_OR_RETURN(
@@ -241,6 +256,9 @@ absl::Status SavePlan(Connection& conn, const CallContext& call, StoredPlan& p,
       .Bind(8, p.id);
   PUMPURS_RETURN_IF_ERROR(s.Run());
   PUMPURS_RETURN_IF_ERROR(WriteProviders(conn, p));
+  if (!former_preparer.empty() && former_preparer != p.preparer_id) {
+    PUMPURS_RETURN_IF_ERROR(RememberFormer(conn, p.id, former_preparer));
+  }
   PUMPURS_RETURN_IF_ERROR(
       WriteRevision(conn, call, p, action, changed_fields, now));
   return RecordChange(conn, p.plan.name(), p.id, p.pupil_id,

@@ -56,7 +56,8 @@ struct StoredPlan {
   absl::Time update_time;
   std::vector<std::string> guardian_ids;  // of the pupil, for access
   std::vector<std::string> provider_ids;  // staff ids of the measures
-  // Staff who provided a measure of the plan once but no longer do.
+  // Staff who provided a measure of the plan, or prepared it, once but no
+  // longer do: they may hold it from an earlier sync (a tombstone is owed).
   std::vector<std::string> former_provider_ids;
 
   v1::PlanState state() const { return plan.state(); }

@@ -384,8 +384,8 @@ CREATE INDEX support_plans_by_preparer
 CREATE INDEX support_plans_by_application ON support_plans(application_id);
 
 -- The providers of a plan's measures (staff ids), for access decisions.
--- current = 0: provided for the plan once, no longer (the sync feed owes
--- them a tombstone when the plan goes away).
+-- current = 0: provided for (or prepared) the plan once, no longer (the
+-- sync feed owes them a tombstone when the plan goes away).
 CREATE TABLE support_plan_providers (
   plan_id TEXT NOT NULL REFERENCES support_plans(id),
   staff_id TEXT NOT NULL,

@@ -411,6 +411,27 @@ TEST_F(ChangesTest, AFormerProviderGetsTombstones) {
       IsEmpty());
 }
 
+// So is a preparer whose plan goes to another preparer.
+TEST_F(ChangesTest, AFormerPreparerGetsATombstone) {
+  StoredPlan plan = AddPlanA(Current(), v1::PLAN_STATE_DRAFT);
+  // The preparer's own measure goes to the provider first, so that only
+  // preparing connects them to the plan.
+  for (v1::PlanMeasure& m : *plan.plan.mutable_measures()) {
+    m.set_provider(ResourceName("staff", provider_a_));
+  }
+  Edit(plan);
+  std::string token;
+  EXPECT_THAT(Summary(SyncAll(PreparerA(), &token)), ElementsAre(Up(plan)));
+  const std::string other = AddStaff(a_.id, "teacher-a2", 1);
+  plan.plan.set_preparer(ResourceName("staff", other));
+  Edit(plan);
+  EXPECT_THAT(Summary(SyncAll(PreparerA(), &token)), ElementsAre(Del(plan)));
+  std::string fresh;
+  EXPECT_THAT(
+      Summary(SyncAll(Staff(other, {{Role::kPlanPreparer, a_.id}}), &fresh)),
+      ElementsAre(Up(plan)));
+}
+
 TEST_F(ChangesTest, AMunicipalityCoordinatorSeesSubmittedPlansRedacted) {
   AddPlanA(Current());
   StoredPlan submitted = AddPlanA(Next(Current()), v1::PLAN_STATE_IN_APPROVAL);
