@@ -16,11 +16,14 @@
 #include "gtest/gtest.h"
 #include "pumpurs/client/client.h"
 #include "server/initiatives/store.h"
+#include "tests/testing/names.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
 namespace pumpurs::client {
 namespace {
+
+using ::pumpurs::testing::IdOf;
 
 using ::pumpurs::testing::HasReason;
 using ::pumpurs::testing::IsOk;
@@ -31,11 +34,6 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
-
-std::string IdOf(absl::string_view name) {
-  const size_t slash = name.rfind('/');
-  return std::string(name.substr(slash + 1));
-}
 
 // Today in UTC; periods below leave a day's margin either side, so the
 // server's day in Latvia falls inside them too.

@@ -15,11 +15,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pumpurs/client/client.h"
+#include "tests/testing/names.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
 namespace pumpurs::client {
 namespace {
+
+using ::pumpurs::testing::IdOf;
 
 using ::pumpurs::testing::HasReason;
 using ::pumpurs::testing::IsOk;
@@ -31,11 +34,6 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
-
-std::string IdOf(absl::string_view name) {
-  const size_t slash = name.rfind('/');
-  return std::string(name.substr(slash + 1));
-}
 
 absl::CivilDay Today() {
   return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());

@@ -15,11 +15,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pumpurs/client/client.h"
+#include "tests/testing/names.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
 namespace pumpurs::client {
 namespace {
+
+using ::pumpurs::testing::IdOf;
 
 using ::pumpurs::testing::HasReason;
 using ::pumpurs::testing::IsOk;
@@ -30,10 +33,6 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
-
-std::string IdOf(absl::string_view name) {
-  return std::string(name.substr(name.rfind('/') + 1));
-}
 
 std::string DayText(absl::Time t) {
   const absl::CivilDay d = absl::ToCivilDay(t, absl::UTCTimeZone());

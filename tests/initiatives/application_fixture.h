@@ -13,8 +13,11 @@
 #include "server/initiatives/calls.h"
 #include "server/initiatives/projects.h"
 #include "tests/initiatives/initiative_fixture.h"
+#include "tests/testing/names.h"
 
 namespace pumpurs::initiatives {
+
+using ::pumpurs::testing::IdOf;
 
 class ApplicationTest : public InitiativeTest {
  protected:
@@ -157,9 +160,6 @@ class ApplicationTest : public InitiativeTest {
                               }),
                 ::pumpurs::testing::IsOk());
     return out;
-  }
-  static std::string IdOf(const std::string& name) {
-    return name.substr(name.find('/') + 1);
   }
 };
 

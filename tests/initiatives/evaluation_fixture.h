@@ -16,8 +16,11 @@
 #include "server/initiatives/evaluation.h"
 #include "server/initiatives/progress.h"
 #include "tests/initiatives/initiative_fixture.h"
+#include "tests/testing/names.h"
 
 namespace pumpurs::initiatives {
+
+using ::pumpurs::testing::IdOf;
 
 using Scores = google::protobuf::RepeatedPtrField<v1::CriterionScore>;
 
@@ -159,9 +162,6 @@ class EvaluationTest : public InitiativeTest {
   int64_t Audited(const std::string& action, int outcome = 1) {
     return QueryInt("SELECT count(*) FROM audit_events WHERE action = '" +
                     action + "' AND outcome = " + std::to_string(outcome));
-  }
-  static std::string IdOf(const std::string& name) {
-    return name.substr(name.find('/') + 1);
   }
 };
 

@@ -11,8 +11,11 @@
 #include "server/plans/applications.h"
 #include "server/plans/plans.h"
 #include "tests/plans/plan_fixture.h"
+#include "tests/testing/names.h"
 
 namespace pumpurs::plans {
+
+using ::pumpurs::testing::IdOf;
 
 class PlanCallsTest : public PlanTest {
  protected:
@@ -189,9 +192,6 @@ class PlanCallsTest : public PlanTest {
   int64_t Count(const std::string& sql) { return QueryInt(sql); }
 
   // The id of "collection/{id}".
-  static std::string IdOf(const std::string& name) {
-    return name.substr(name.find('/') + 1);
-  }
 };
 
 }  // namespace pumpurs::plans

@@ -19,11 +19,14 @@
 #include "gtest/gtest.h"
 #include "server/common/status_macros.h"
 #include "tests/testing/directory_setup.h"
+#include "tests/testing/names.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
 namespace pumpurs {
 namespace {
+
+using ::pumpurs::testing::IdOf;
 
 namespace v1 = ::pumpurs::v1;
 using ::pumpurs::testing::CreateInstitution;
@@ -35,10 +38,6 @@ using ::pumpurs::testing::TestServer;
 using ::pumpurs::testing::ViolatedFields;
 using ::testing::Contains;
 using ::testing::IsEmpty;
-
-std::string IdOf(const std::string& name) {
-  return name.substr(name.find('/') + 1);
-}
 
 // A pupils file of `n` rows.
 std::string PupilsFile(int n, const std::string& class_label = "5.a") {

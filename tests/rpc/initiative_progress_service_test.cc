@@ -26,11 +26,14 @@
 #include "server/initiatives/store.h"
 #include "server/plans/semester.h"
 #include "tests/testing/directory_setup.h"
+#include "tests/testing/names.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
 namespace pumpurs {
 namespace {
+
+using ::pumpurs::testing::IdOf;
 
 namespace v1 = ::pumpurs::v1;
 using initiatives::StoredCall;
@@ -47,10 +50,6 @@ using ::pumpurs::testing::TestServer;
 using ::pumpurs::testing::ViolatedFields;
 using ::testing::Contains;
 using ::testing::SizeIs;
-
-std::string IdOf(const std::string& name) {
-  return name.substr(name.find('/') + 1);
-}
 
 absl::CivilDay Today() { return plans::DayInLatvia(absl::Now()); }
 

@@ -21,11 +21,14 @@
 #include "server/common/status_macros.h"
 #include "server/plans/semester.h"
 #include "tests/testing/directory_setup.h"
+#include "tests/testing/names.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
 namespace pumpurs {
 namespace {
+
+using ::pumpurs::testing::IdOf;
 
 namespace v1 = ::pumpurs::v1;
 using ::pumpurs::testing::CreateGuardian;
@@ -40,10 +43,6 @@ using ::pumpurs::testing::ViolatedFields;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-std::string IdOf(const std::string& name) {
-  return name.substr(name.find('/') + 1);
-}
 
 std::string Day(int days_from_today) {
   return plans::FormatDay(plans::DayInLatvia(absl::Now()) + days_from_today);

@@ -16,11 +16,14 @@
 #include "gtest/gtest.h"
 #include "server/common/status_macros.h"
 #include "tests/testing/directory_setup.h"
+#include "tests/testing/names.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
 namespace pumpurs {
 namespace {
+
+using ::pumpurs::testing::IdOf;
 
 namespace v1 = ::pumpurs::v1;
 using ::pumpurs::testing::CreateInstitution;
@@ -34,10 +37,6 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-
-std::string IdOf(const std::string& name) {
-  return name.substr(name.find('/') + 1);
-}
 
 std::string BirthDate(int years_ago) {
   const absl::CivilDay today =

@@ -23,11 +23,14 @@
 #include "server/plans/semester.h"
 #include "server/plans/store.h"
 #include "tests/testing/directory_setup.h"
+#include "tests/testing/names.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
 namespace pumpurs {
 namespace {
+
+using ::pumpurs::testing::IdOf;
 
 namespace v1 = ::pumpurs::v1;
 using ::pumpurs::testing::CreateGuardian;
@@ -40,10 +43,6 @@ using ::pumpurs::testing::StatusIs;
 using ::pumpurs::testing::TestServer;
 using ::pumpurs::testing::ViolatedFields;
 using ::testing::ElementsAre;
-
-std::string IdOf(const std::string& name) {
-  return name.substr(name.find('/') + 1);
-}
 
 std::string BirthDate(int years_ago) {
   const absl::CivilDay today =

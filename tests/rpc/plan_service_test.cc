@@ -20,11 +20,14 @@
 #include "server/common/status_macros.h"
 #include "server/plans/semester.h"
 #include "tests/testing/directory_setup.h"
+#include "tests/testing/names.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
 namespace pumpurs {
 namespace {
+
+using ::pumpurs::testing::IdOf;
 
 namespace v1 = ::pumpurs::v1;
 using ::pumpurs::testing::CreateGuardian;
@@ -40,10 +43,6 @@ using ::pumpurs::testing::ViolatedFields;
 using ::testing::Contains;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-
-std::string IdOf(const std::string& name) {
-  return name.substr(name.find('/') + 1);
-}
 
 std::string BirthDate(int years_ago) {
   const absl::CivilDay today =

@@ -21,11 +21,14 @@
 #include "server/plans/semester.h"
 #include "server/plans/store.h"
 #include "tests/testing/directory_setup.h"
+#include "tests/testing/names.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
 namespace pumpurs {
 namespace {
+
+using ::pumpurs::testing::IdOf;
 
 namespace v1 = ::pumpurs::v1;
 using ::pumpurs::testing::CreateInstitution;
@@ -39,10 +42,6 @@ using ::pumpurs::testing::ViolatedFields;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-std::string IdOf(const std::string& name) {
-  return name.substr(name.find('/') + 1);
-}
 
 std::vector<std::string> Names(
     const google::protobuf::RepeatedPtrField<v1::Change>& changes) {

@@ -20,11 +20,14 @@
 #include "gtest/gtest.h"
 #include "pumpurs/v1/training.grpc.pb.h"
 #include "tests/testing/directory_setup.h"
+#include "tests/testing/names.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
 namespace pumpurs {
 namespace {
+
+using ::pumpurs::testing::IdOf;
 
 namespace v1 = ::pumpurs::v1;
 using ::pumpurs::testing::CreateInstitution;
@@ -35,10 +38,6 @@ using ::pumpurs::testing::StatusIs;
 using ::pumpurs::testing::TestServer;
 using ::pumpurs::testing::ViolatedFields;
 using ::testing::Contains;
-
-std::string IdOf(const std::string& name) {
-  return name.substr(name.rfind('/') + 1);
-}
 
 google::protobuf::Timestamp Ts(absl::Time t) {
   return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(

@@ -21,8 +21,11 @@
 #include "server/training/hours.h"
 #include "server/training/registrations.h"
 #include "tests/directory/people_fixture.h"
+#include "tests/testing/names.h"
 
 namespace pumpurs::training {
+
+using ::pumpurs::testing::IdOf;
 
 using ::pumpurs::testing::HasReason;
 using ::pumpurs::testing::IsOk;
@@ -35,9 +38,6 @@ inline google::protobuf::Timestamp Ts(absl::Time t) {
 }
 
 // The id of "collection/id" (the last part of any name).
-inline std::string IdOf(const std::string& name) {
-  return name.substr(name.rfind('/') + 1);
-}
 
 class TrainingTest : public directory::PeopleTest {
  protected:
