@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pumpurs/client/client.h"
+#include "server/plans/semester.h"
 #include "tests/testing/names.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
@@ -35,38 +36,25 @@ using ::testing::Not;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
 
-absl::CivilDay Today() {
-  return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
-}
+// Days and semesters as the server counts them (server/plans/semester.h).
+absl::CivilDay Today() { return plans::DayInLatvia(absl::Now()); }
 
-std::string DayText(absl::CivilDay d) {
-  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
-}
+std::string DayText(absl::CivilDay d) { return plans::FormatDay(d); }
 
-// The semester today is in: 1 September to 31 December is term 1 of the
-// school year starting that year, January to August term 2 of the one
-// that started the year before.
 v1::Semester ThisSemester() {
-  const absl::CivilDay today = Today();
+  const plans::Semester now = plans::SemesterOf(Today());
   v1::Semester s;
-  if (today.month() >= 9) {
-    s.set_school_year(static_cast<int>(today.year()));
-    s.set_term(1);
-  } else {
-    s.set_school_year(static_cast<int>(today.year()) - 1);
-    s.set_term(2);
-  }
+  s.set_school_year(now.school_year);
+  s.set_term(now.term);
   return s;
 }
 
 std::string FirstDay(const v1::Semester& s) {
-  return s.term() == 1 ? absl::StrFormat("%04d-09-01", s.school_year())
-                       : absl::StrFormat("%04d-01-01", s.school_year() + 1);
+  return plans::FormatDay(plans::FirstDay({s.school_year(), s.term()}));
 }
 
 std::string LastDay(const v1::Semester& s) {
-  return s.term() == 1 ? absl::StrFormat("%04d-12-31", s.school_year())
-                       : absl::StrFormat("%04d-08-31", s.school_year() + 1);
+  return plans::FormatDay(plans::LastDay({s.school_year(), s.term()}));
 }
 
 class PlanClientTest : public ::testing::Test {

@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pumpurs/client/client.h"
+#include "server/plans/semester.h"
 #include "tests/testing/names.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
@@ -39,17 +40,13 @@ std::string DayText(absl::Time t) {
   return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
 }
 
+// The semester the server is in (server/plans/semester.h).
 v1::Semester ThisSemester() {
-  const absl::CivilDay today =
-      absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  const plans::Semester now =
+      plans::SemesterOf(plans::DayInLatvia(absl::Now()));
   v1::Semester s;
-  if (today.month() >= 9) {
-    s.set_school_year(static_cast<int>(today.year()));
-    s.set_term(1);
-  } else {
-    s.set_school_year(static_cast<int>(today.year()) - 1);
-    s.set_term(2);
-  }
+  s.set_school_year(now.school_year);
+  s.set_term(now.term);
   return s;
 }
 
