@@ -14,6 +14,7 @@
 #include "server/common/log.h"
 #include "server/common/version.h"
 #include "server/demo/demo_data.h"
+#include "server/statistics/counters.h"
 #include "server/knowledge/seed_loader.h"
 #include "server/rpc/audit_service.h"
 #include "server/rpc/auth_service.h"
@@ -22,6 +23,7 @@
 #include "server/rpc/initiative_service.h"
 #include "server/rpc/knowledge_service.h"
 #include "server/rpc/self_check_service.h"
+#include "server/rpc/statistics_service.h"
 #include "server/rpc/support_plan_service.h"
 #include "server/rpc/sync_service.h"
 #include "server/rpc/system_service.h"
@@ -121,6 +123,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       !seeded.ok()) {
     return seeded.status();
   }
+  // Counters for programme statistics, rebuilt from the plans if new.
+  if (absl::Status s = statistics::EnsureBuilt(*server->db_); !s.ok()) {
+    return s;
+  }
   if (options.demo) {
     if (absl::Status s = demo::SeedIfEmpty(*server->db_); !s.ok()) return s;
   }
@@ -158,6 +164,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       std::make_unique<rpc::SelfCheckService>(*server->db_));
   server->services_.push_back(
       std::make_unique<rpc::TrainingService>(*server->db_));
+  server->services_.push_back(
+      std::make_unique<rpc::StatisticsService>(*server->db_));
   server->notifier_ = std::make_unique<sync::ChangeNotifier>(*server->db_);
   server->services_.push_back(
       std::make_unique<rpc::SyncService>(*server->db_, *server->notifier_));

@@ -197,6 +197,15 @@ const std::vector<Rule>& Table() {
       {A::kTrainingHoursRead, R::kInstitutionHead, L::kSameInstitution},
       {A::kTrainingHoursRead, R::kNationalAdministrator, L::kAnywhere},
       {A::kTrainingHoursRead, R::kUnspecified, L::kProviderOf},
+
+      // Programme statistics (aggregates only, small cells suppressed):
+      // IKVD for the country and any part of it, a municipality for itself
+      // and its institutions, an institution's leadership for itself.
+      {A::kStatisticsRead, R::kNationalAdministrator, L::kAnywhere},
+      {A::kStatisticsRead, R::kMethodologist, L::kAnywhere},
+      {A::kStatisticsRead, R::kMunicipalityCoordinator, L::kSameMunicipality},
+      {A::kStatisticsRead, R::kInstitutionHead, L::kSameInstitution},
+      {A::kStatisticsRead, R::kInstitutionCoordinator, L::kSameInstitution},
   };
   return *rules;
 }
@@ -290,6 +299,8 @@ absl::string_view ApiScopeFor(Action action) {
       return "knowledge.read";
     case A::kTrainingHoursRead:
       return "training.read";
+    case A::kStatisticsRead:
+      return "statistics.read";
     case A::kTrainingOrganise:
       return "training.write";
     case A::kInitiativeCallRead:
@@ -327,8 +338,8 @@ const std::vector<std::string>& KnownApiScopes() {
       "accounts.admin",    "audit.read",      "directory.import",
       "directory.read",    "directory.write", "initiatives.read",
       "initiatives.write", "knowledge.read",  "knowledge.write",
-      "plans.read",        "plans.write",     "training.read",
-      "training.write"};
+      "plans.read",        "plans.write",     "statistics.read",
+      "training.read",     "training.write"};
   return *scopes;
 }
 

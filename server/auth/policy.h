@@ -73,6 +73,11 @@ enum class Action {
   // self-check are knowledge-base content: kKnowledgeWrite.
   kTrainingOrganise,   // create and run training events
   kTrainingHoursRead,  // a staff member's or an institution's hours
+
+  // Programme statistics (server/statistics): aggregates of a scope (the
+  // country: an empty Target; a municipality; an institution with its
+  // municipality).
+  kStatisticsRead,
 };
 
 // How a rule relates the caller's role scope to the object.

@@ -10,6 +10,8 @@
 #include "server/common/etag.h"
 #include "server/common/ids.h"
 #include "server/common/status_macros.h"
+#include "server/statistics/contribution.h"
+#include "server/statistics/counters.h"
 
 namespace pumpurs::plans {
 namespace {
@@ -121,6 +123,29 @@ absl::Status WriteRevision(Connection& conn, const CallContext& call,
   return s.Run();
 }
 
+statistics::PlanPlace PlaceOf(const StoredPlan& p) {
+  return {p.semester.school_year, p.semester.term, p.institution_id,
+          p.municipality_id, p.pupil_id};
+}
+
+// What the plan adds to the programme counters as stored now (before a
+// change is written over it).
+absl::StatusOr<statistics::Contribution> StoredContribution(
+    Connection& conn, const std::string& id) {
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare("SELECT state, data FROM support_plans WHERE id = ?"));
+  s.Bind(1, id);
+  PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return absl::NotFoundError("no such support plan");
+  v1::SupportPlan stored;
+  if (!stored.ParseFromString(s.ColumnText(1))) {
+    return absl::DataLossError("a stored support plan cannot be read");
+  }
+  return statistics::ContributionOf(
+      stored, static_cast<v1::PlanState>(s.ColumnInt64(0)));
+}
+
 }  // namespace
 
 bool IsSpecialCategory(v1::RiskGroup group) {
@@ -227,6 +252,9 @@ absl::Status InsertPlan(Connection& conn, const CallContext& call,
       .Bind(12, absl::ToUnixMicros(now))
       .Bind(13, absl::ToUnixMicros(now));
   PUMPURS_RETURN_IF_ERROR(s.Run());
+  PUMPURS_RETURN_IF_ERROR(
+      statistics::ApplyChange(conn, PlaceOf(p), {},
+                              statistics::ContributionOf(p.plan, p.state())));
   PUMPURS_RETURN_IF_ERROR(WriteProviders(conn, p));
   PUMPURS_RETURN_IF_ERROR(WriteRevision(conn, call, p, "create", {}, now));
   return RecordChange(conn, p.plan.name(), p.id, p.pupil_id, false, now);
@@ -241,6 +269,8 @@ absl::Status SavePlan(Connection& conn, const CallContext& call, StoredPlan& p,
   const std::string former_preparer = p.preparer_id;
   p.preparer_id = std::string(absl::StripPrefix(p.plan.preparer(), "staff/"));
   FillOutputs(p, p.plan.funds_used_cents());
+  PUMPURS_ASSIGN_OR_RETURN(statistics::Contribution before,
+                           StoredContribution(conn, p.id));
   PUMPURS_ASSIGN_OR_RETURN(
       storage::Statement s,
       conn.Prepare("UPDATE support_plans SET preparer_id = ?, state = ?, "
@@ -255,6 +285,8 @@ absl::Status SavePlan(Connection& conn, const CallContext& call, StoredPlan& p,
       .Bind(7, absl::ToUnixMicros(now))
       .Bind(8, p.id);
   PUMPURS_RETURN_IF_ERROR(s.Run());
+  PUMPURS_RETURN_IF_ERROR(statistics::ApplyChange(
+      conn, PlaceOf(p), before, statistics::ContributionOf(p.plan, p.state())));
   PUMPURS_RETURN_IF_ERROR(WriteProviders(conn, p));
   if (!former_preparer.empty() && former_preparer != p.preparer_id) {
     PUMPURS_RETURN_IF_ERROR(RememberFormer(conn, p.id, former_preparer));

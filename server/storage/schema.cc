@@ -583,6 +583,48 @@ CREATE INDEX training_registrations_by_institution
   ON training_registrations(institution_id, staff_id);
 )sql";
 
+// Programme statistics (server/statistics): counters kept by the plan writer
+// in the same transaction as the plan. `scope` is "n" (the country),
+// "m:<municipality id>" or "i:<institution id>"; every plan change updates
+// all three. stats_counts holds additive figures per semester; distinct
+// pupils over a school year cannot be summed from semesters, so
+// stats_year_members keeps who is behind each such cell (refs = how many of
+// the year's supported plans put the pupil there) and stats_year_pupils its
+// size. Holds pupil ids (no names, no plan contents) and never leaves the
+// server. stats_built = 0 asks the server to rebuild all of it from the
+// plans on start (after this migration, or after a bulk load).
+constexpr char kStatistics[] = R"sql(
+CREATE TABLE stats_counts (
+  school_year INTEGER NOT NULL,
+  term INTEGER NOT NULL,
+  scope TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value INTEGER NOT NULL,
+  PRIMARY KEY (school_year, term, scope, metric, key)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE stats_year_members (
+  school_year INTEGER NOT NULL,
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  pupil_id TEXT NOT NULL,
+  refs INTEGER NOT NULL,
+  PRIMARY KEY (school_year, scope, key, pupil_id)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE stats_year_pupils (
+  school_year INTEGER NOT NULL,
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  pupils INTEGER NOT NULL,
+  PRIMARY KEY (school_year, scope, key)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE stats_built (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  built INTEGER NOT NULL
+) STRICT;
+INSERT INTO stats_built VALUES (1, 0);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "foundation: directory, accounts, audit, request ids", kFoundation},
     {2, "knowledge base: taxonomy, articles, revisions", kKnowledgeBase},
@@ -590,6 +632,7 @@ constexpr Migration kMigrations[] = {
     {4, "support plans, deliveries, change feed", kSupportPlans},
     {5, "youth-initiative calls and projects", kYouthInitiatives},
     {6, "self-check questionnaires, staff development", kSelfCheckAndTraining},
+    {7, "programme statistics counters", kStatistics},
 };
 
 }  // namespace
