@@ -5,7 +5,7 @@
 // Shared flags (see commands.h).
 ABSL_FLAG(std::string, institution, "",
           "pupils, staff, import, audit: the institution (institutions/ID or "
-          "ID)");
+          "ID); stats: the scope (also by display name)");
 
 ABSL_FLAG(std::string, locale, "",
           "kb: the language, lv or en (search: which texts; recommend: of "
@@ -34,6 +34,7 @@ Command SyncCommand();          // cli/sync_commands.cc
 Command InitiativesCommand();   // cli/initiative_commands.cc (+ calls)
 Command SelfCheckCommand();     // cli/selfcheck_commands.cc
 Command TrainingCommand();      // cli/training_commands.cc
+Command StatsCommand();         // cli/stats_commands.cc (+ stats_chart.cc)
 
 // Each group adds its commands here.
 const std::vector<Command>& MoreCommands() {
@@ -44,6 +45,7 @@ const std::vector<Command>& MoreCommands() {
       KbCommand(),  // kb search/recommend: RunKbSearch
       ApplicationsCommand(), PlansCommand(),     SyncCommand(),
       InitiativesCommand(),  SelfCheckCommand(), TrainingCommand(),
+      StatsCommand(),
       // --- add command groups above this line ---
   };
   return *commands;

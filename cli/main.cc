@@ -60,7 +60,8 @@ ABSL_FLAG(std::string, display_name, "", "create: the display name");
 ABSL_FLAG(std::string, code, "", "municipalities create: the ATVK code");
 ABSL_FLAG(std::string, municipality, "",
           "institutions list: only this municipality; institutions create: "
-          "the municipality (municipalities/ID or ID)");
+          "the municipality (municipalities/ID or ID); stats: the scope "
+          "(also by display name)");
 ABSL_FLAG(std::string, kind, "",
           "institutions: municipal_general_school, state_vocational_school or "
           "college; accounts create: user or service");
@@ -145,6 +146,16 @@ commands:
   training hours (--staff=.. | --institution=..) --from=DAY --to=DAY
                                   professional-development hours
   sync [TOKEN] [--watch]          the change feed (offline clients)
+  stats indicators [SCOPE] PERIOD [--trend=N] [--lang=lv|en]
+                                  programme indicators as tables (small
+                                  cells print as "suppressed", never 0)
+  stats export --out_dir=DIR [SCOPE] PERIOD [--lang=lv|en]
+                                  the server's CSV files, one per report
+  stats chart --out=FILE.svg [SCOPE] PERIOD   an SVG chart of the trend
+                                  SCOPE: --municipality=.. | --institution=..
+                                  (none: the whole country); PERIOD:
+                                  --semester=2025-1 | --school_year=2025 |
+                                  --school_years=2022-2025
 
 NAME is "municipalities/ID" / "institutions/ID" or just ID. The server
 validates creates and names every bad field.

@@ -23,7 +23,7 @@
 #include "cli/output.h"
 
 ABSL_FLAG(std::string, semester, "",
-          "applications, plans: the semester, YEAR-TERM (2026-1 is "
+          "applications, plans, stats: the semester, YEAR-TERM (2026-1 is "
           "September to December 2026, 2026-2 January to August 2027)");
 ABSL_FLAG(std::string, state, "",
           "applications list: active or withdrawn; plans list: draft, "

@@ -8,7 +8,9 @@ scripts/setup.sh
 scripts/build.sh
 mkdir -p var
 
-cat <<'MSG'
+# The demo's closed plans are in the two semesters before today's.
+last_school_year=$(( $(date +%Y) - ( $(date +%-m) >= 9 ? 1 : 2 ) ))
+sed "s/LAST_SCHOOL_YEAR/${last_school_year}/" <<'MSG'
 
 Pumpurs demo server starting on 127.0.0.1:50051 (database: var/pumpurs.db).
 Try it from another terminal, in this folder (demo accounts and their
@@ -22,6 +24,8 @@ password: README, "Demo accounts"):
 
   PUMPURS_PASSWORD=demo-parole-2026 build/bin/pumpurs login pasvaldiba1
   build/bin/pumpurs initiatives list          # the municipality's projects
+  build/bin/pumpurs stats indicators --municipality="Ābeļu novads" --school_year=LAST_SCHOOL_YEAR
+  build/bin/pumpurs stats chart --municipality="Ābeļu novads" --school_year=LAST_SCHOOL_YEAR --out=trend.svg
 
   .tools/node_modules/.bin/buf curl --protocol grpc --http2-prior-knowledge \
       --list-methods http://127.0.0.1:50051

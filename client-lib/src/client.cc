@@ -15,6 +15,7 @@
 #include "pumpurs/v1/directory.grpc.pb.h"
 #include "pumpurs/v1/knowledge_base.grpc.pb.h"
 #include "pumpurs/v1/self_check.grpc.pb.h"
+#include "pumpurs/v1/statistics.grpc.pb.h"
 #include "pumpurs/v1/support_plan.grpc.pb.h"
 #include "pumpurs/v1/sync.grpc.pb.h"
 #include "pumpurs/v1/system.grpc.pb.h"
@@ -111,6 +112,7 @@ class Client::Impl {
         sync_(v1::SyncService::NewStub(channel_)),
         self_check_(v1::SelfCheckService::NewStub(channel_)),
         training_(v1::TrainingService::NewStub(channel_)),
+        statistics_(v1::StatisticsService::NewStub(channel_)),
         health_(grpc::health::v1::Health::NewStub(channel_)) {}
 
   const ClientOptions& options() const { return options_; }
@@ -126,6 +128,7 @@ class Client::Impl {
   v1::SyncService::Stub& sync() const { return *sync_; }
   v1::SelfCheckService::Stub& self_check() const { return *self_check_; }
   v1::TrainingService::Stub& training() const { return *training_; }
+  v1::StatisticsService::Stub& statistics() const { return *statistics_; }
   grpc::health::v1::Health::Stub& health() const { return *health_; }
 
   // Sets the deadline and metadata every call gets (for streaming calls).
@@ -180,6 +183,7 @@ class Client::Impl {
   const std::unique_ptr<v1::SyncService::Stub> sync_;
   const std::unique_ptr<v1::SelfCheckService::Stub> self_check_;
   const std::unique_ptr<v1::TrainingService::Stub> training_;
+  const std::unique_ptr<v1::StatisticsService::Stub> statistics_;
   const std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 
@@ -1449,6 +1453,25 @@ absl::Status Client::ForEachTrainingHours(
 }
 
 // --- TrainingService (add above this line) ---
+
+// --- StatisticsService ---
+
+absl::StatusOr<v1::ProgrammeIndicators> Client::GetProgrammeIndicators(
+    const v1::GetProgrammeIndicatorsRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::StatisticsService::Stub::GetProgrammeIndicators,
+                      impl_->statistics(), request, options);
+}
+
+absl::StatusOr<v1::ExportProgrammeIndicatorsResponse>
+Client::ExportProgrammeIndicators(
+    const v1::ExportProgrammeIndicatorsRequest& request,
+    const CallOptions& options) const {
+  return impl_->Unary(&v1::StatisticsService::Stub::ExportProgrammeIndicators,
+                      impl_->statistics(), request, options);
+}
+
+// --- StatisticsService (add above this line) ---
 
 // --- SyncService ---
 

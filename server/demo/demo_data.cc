@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "server/auth/accounts.h"
 #include "server/auth/secrets.h"
 #include "server/common/call_context.h"
@@ -176,16 +177,18 @@ absl::Status Seed(Connection& c, const CallContext& call) {
     school.psychologist_staff = staff_ids[3];
     const bool vocational =
         d.kind == directory::InstitutionKind::kStateVocationalSchool;
-    for (int k = 0; k < 4; ++k, ++person) {
+    // Pupils 1-4 are the ones the demo plans and accounts use; the rest
+    // only have plans in past semesters (demo_statistics.h).
+    for (int k = 0; k < 4 + kHistoryPupils; ++k, ++person) {
       const std::string pupil_id = NewId();
       const int grade = vocational ? 0 : 5 + (person % 8);
-      const int course = vocational ? 1 + k : 0;
+      const int course = vocational ? 1 + k % 4 : 0;
       // The first pupil of the vocational school is an adult.
       const int age = vocational ? (k == 0 ? 18 : 16 + k % 2) : 6 + grade;
       Person p{kGivenNames[person % 8], kFamilyNames[person % 8]};
       std::vector<std::string> text = {pupil_id, inst.id};
       for (std::string& col : NameColumns(p)) text.push_back(std::move(col));
-      text.push_back(absl::StrCat(2026 - age, "-0", 1 + k, "-15"));
+      text.push_back(absl::StrFormat("%d-%02d-15", 2026 - age, 1 + k % 12));
       text.push_back(vocational ? absl::StrCat(course, ".k")
                                 : absl::StrCat(grade, ".a"));
       text.push_back(absl::StrCat("DEMO-", n, "-", k + 1));
@@ -211,6 +214,11 @@ absl::Status Seed(Connection& c, const CallContext& call) {
           c,
           "INSERT INTO guardian_pupils (guardian_id, pupil_id) VALUES (?, ?)",
           {guardian_id, pupil_id}, {}));
+      if (k >= 4) {
+        school.history_pupils.push_back(pupil_id);
+        school.history_guardians.push_back(guardian_id);
+        continue;
+      }
       school.pupils.push_back(pupil_id);
       school.guardians.push_back(guardian_id);
       school.guardian_accounts.emplace_back();
@@ -248,6 +256,7 @@ absl::Status Seed(Connection& c, const CallContext& call) {
     schools.push_back(std::move(school));
   }
   PUMPURS_RETURN_IF_ERROR(SeedPlans(c, admin, schools, now_time));
+  PUMPURS_RETURN_IF_ERROR(SeedPastSemesters(c, admin, schools, now_time));
   InitiativeAccounts youth;
   PUMPURS_ASSIGN_OR_RETURN(youth.applicant,
                            AddAccount(c, "jauniesi", {}, now_time));

@@ -298,4 +298,67 @@ absl::Status SeedPlans(Connection& conn, const std::string& national_account,
   return absl::OkStatus();
 }
 
+absl::Status SeedPastSemesters(Connection& conn,
+                               const std::string& national_account,
+                               const std::vector<DemoSchool>& schools,
+                               absl::Time now) {
+  const Semester current = plans::SemesterOf(plans::DayInLatvia(now));
+  const Semester previous = plans::SemesterOf(plans::FirstDay(current) - 1);
+  const Semester before = plans::SemesterOf(plans::FirstDay(previous) - 1);
+  const std::vector<Need>* kNeeds[] = {&kLearning, &kIllness, &kLearning,
+                                       &kTransport, &kLearning};
+  for (const Semester& sem : {before, previous}) {
+    // Everything happens near the semester's end, as it would have.
+    const absl::CivilDay last = plans::LastDay(sem);
+    const absl::Time then = absl::FromCivil(
+        absl::CivilSecond(last.year(), last.month(), last.day(), 12) -
+            10 * 86400,
+        absl::UTCTimeZone());
+    Seeder seed(conn, then);
+    for (const DemoSchool& s : schools) {
+      const Callers c = CallersOf(s, national_account);
+      DemoSchool history = s;  // the Seeder works on pupils/guardians
+      history.pupils = s.history_pupils;
+      history.guardians = s.history_guardians;
+      for (size_t k = 0; k < history.pupils.size(); ++k) {
+        const bool in_before = k % 4 != 3;
+        const bool in_previous = k % 3 != 0;
+        if (!(sem == before ? in_before : in_previous)) continue;
+        // One application holds from its semester on.
+        if (sem == before || !in_before) {
+          PUMPURS_RETURN_IF_ERROR(seed.Apply(history, c, k, sem));
+        }
+        const std::vector<Need>& needs = *kNeeds[k % std::size(kNeeds)];
+        PUMPURS_ASSIGN_OR_RETURN(v1::SupportPlan p,
+                                 seed.Draft(history, c, k, sem, needs));
+        PUMPURS_ASSIGN_OR_RETURN(p, seed.Approved(history, c, p, 3));
+        const bool money = needs[0].measure == kTransport[0].measure;
+        PUMPURS_RETURN_IF_ERROR(seed.Deliver(c, p, 2 + k % 4,
+                                             plans::FirstDay(sem) + 20 + k,
+                                             money ? 2000 + 100 * k : 0));
+        PUMPURS_ASSIGN_OR_RETURN(
+            p, plans::GetSupportPlan(conn, c.teacher, Seeder::IdOf(p)));
+        v1::PlanEvaluation e;
+        for (const v1::PlanGoal& g : p.goals()) {
+          v1::OutcomeEntry* o = e.add_goals();
+          o->set_id(g.id());
+          o->set_outcome(k % 2 ? v1::OUTCOME_ACHIEVED
+                               : v1::OUTCOME_PARTLY_ACHIEVED);
+        }
+        for (const v1::PlanMeasure& m : p.measures()) {
+          v1::OutcomeEntry* o = e.add_measures();
+          o->set_id(m.id());
+          o->set_outcome(v1::OUTCOME_ACHIEVED);
+        }
+        e.set_decision(v1::EVALUATION_DECISION_CLOSE);
+        e.set_summary("Semestra mērķi sasniegti.");
+        PUMPURS_RETURN_IF_ERROR(
+            plans::EvaluatePlan(conn, c.teacher, Seeder::IdOf(p), "", e, then)
+                .status());
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace pumpurs::demo

@@ -26,7 +26,14 @@ struct DemoSchool {
   std::vector<std::string> guardians;          // one per pupil, same order
   std::vector<std::string> guardian_accounts;  // "" unless one signs in
   std::string adult_pupil_account;             // "" unless one signs in
+  // More pupils (DEMO-<n>-5 ...), with a guardian each, who had plans in
+  // past semesters only (demo_statistics.h).
+  std::vector<std::string> history_pupils;
+  std::vector<std::string> history_guardians;
 };
+
+// How many history pupils each demo institution has.
+inline constexpr int kHistoryPupils = 16;
 
 // Plans in every state, made through the plan functions themselves (so they
 // carry real approvals, deliveries, revisions and change-feed entries):
@@ -40,6 +47,17 @@ struct DemoSchool {
 absl::Status SeedPlans(storage::Connection& conn,
                        const std::string& national_account,
                        const std::vector<DemoSchool>& schools, absl::Time now);
+
+// The history the programme statistics need: each institution's history
+// pupils get plans in the two semesters before the current one (most of
+// them in both), approved at every level, delivered and closed at the
+// semester's end, all through the plan functions at a time inside that
+// semester. Enough plans that some figures show instead of being
+// suppressed as small counts.
+absl::Status SeedPastSemesters(storage::Connection& conn,
+                               const std::string& national_account,
+                               const std::vector<DemoSchool>& schools,
+                               absl::Time now);
 
 }  // namespace pumpurs::demo
 

@@ -21,7 +21,8 @@ grpc::ServerUnaryReactor* StatisticsService::GetProgrammeIndicators(
       [in = *req](const CallContext& call, Connection& c) {
         return statistics::GetProgrammeIndicators(c, call, in);
       },
-      resp, [](const v1::ProgrammeIndicators& r, v1::ProgrammeIndicators* out) {
+      resp,
+      [](const v1::ProgrammeIndicators& r, v1::ProgrammeIndicators* out) {
         *out = r;
       });
 }

@@ -26,10 +26,12 @@ inline constexpr char kMeasurePlans[] = "measure_plans";  // plans with one
 inline constexpr char kPlannedCenti[] = "planned_centi";  // quantity x 100
 inline constexpr char kDeliveredCenti[] = "delivered_centi";
 inline constexpr char kPlannedCostCents[] = "planned_cost_cents";
+// Bumped (national scope, key "") with every change of a semester's counters.
+inline constexpr char kVersion[] = "version";
 
 inline constexpr char kAllPupils[] = "*";
-std::string GroupKey(int group);                  // "g:<RiskGroup number>"
-std::string FactorKey(const std::string& code);   // "f:<code>"
+std::string GroupKey(int group);                 // "g:<RiskGroup number>"
+std::string FactorKey(const std::string& code);  // "f:<code>"
 // "<measure type code>/<MeasureUnit number>"; the code is empty for a
 // custom measure.
 std::string MeasureKey(const std::string& type_code, int unit);

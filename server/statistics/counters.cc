@@ -1,11 +1,13 @@
 #include "server/statistics/counters.h"
 
 #include <array>
+#include <climits>
 #include <cstdint>
 #include <map>
 #include <tuple>
 #include <vector>
 
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "pumpurs/v1/support_plan.pb.h"
 #include "server/common/log.h"
@@ -113,8 +115,7 @@ struct YearTotals {
   std::map<std::tuple<int, std::string, std::string, std::string>, int64_t>
       counts;
   // (scope, key, pupil) -> refs
-  std::map<std::tuple<std::string, std::string, std::string>, int64_t>
-      members;
+  std::map<std::tuple<std::string, std::string, std::string>, int64_t> members;
 };
 
 void AddPlan(YearTotals& y, const PlanPlace& place, const Contribution& c) {
@@ -161,7 +162,10 @@ absl::Status WriteYear(Connection& conn, int school_year, const YearTotals& y) {
         storage::Statement s,
         conn.Prepare("INSERT INTO stats_year_pupils (school_year, scope, key, "
                      "pupils) VALUES (?, ?, ?, ?)"));
-    s.Bind(1, int64_t{school_year}).Bind(2, k.first).Bind(3, k.second).Bind(4, n);
+    s.Bind(1, int64_t{school_year})
+        .Bind(2, k.first)
+        .Bind(3, k.second)
+        .Bind(4, n);
     PUMPURS_RETURN_IF_ERROR(s.Run());
   }
   return absl::OkStatus();
@@ -180,12 +184,13 @@ std::string InstitutionScope(absl::string_view institution_id) {
 absl::Status ApplyChange(Connection& conn, const PlanPlace& place,
                          const Contribution& before,
                          const Contribution& after) {
-  std::map<std::pair<std::string, std::string>, int64_t> delta =
-      after.counters;
+  std::map<std::pair<std::string, std::string>, int64_t> delta = after.counters;
   for (const auto& [k, v] : before.counters) delta[k] -= v;
   const std::array<std::string, 3> scopes = ScopesOf(place);
+  bool changed = false;
   for (const auto& [k, d] : delta) {
     if (d == 0) continue;
+    changed = true;
     for (const std::string& scope : scopes) {
       PUMPURS_RETURN_IF_ERROR(
           AddCount(conn, place, scope, k.first, k.second, d));
@@ -193,17 +198,21 @@ absl::Status ApplyChange(Connection& conn, const PlanPlace& place,
   }
   for (const std::string& key : before.member_keys) {
     if (after.member_keys.count(key)) continue;
+    changed = true;
     for (const std::string& scope : scopes) {
       PUMPURS_RETURN_IF_ERROR(Leave(conn, place, scope, key));
     }
   }
   for (const std::string& key : after.member_keys) {
     if (before.member_keys.count(key)) continue;
+    changed = true;
     for (const std::string& scope : scopes) {
       PUMPURS_RETURN_IF_ERROR(Join(conn, place, scope, key));
     }
   }
-  return absl::OkStatus();
+  // Reports of the semester computed before are stale now.
+  if (!changed) return absl::OkStatus();
+  return AddCount(conn, place, NationalScope(), kVersion, "", 1);
 }
 
 absl::Status Rebuild(Connection& conn,
@@ -254,11 +263,31 @@ absl::Status Rebuild(Connection& conn,
     done += plans;
     if (progress) {
       progress(absl::StrCat("statistics: school year ", year, "/", year + 1,
-                            ": ", plans, " plans counted (", done,
-                            " in all)"));
+                            ": ", plans, " plans counted (", done, " in all)"));
     }
   }
-  return conn.Exec("UPDATE stats_built SET built = 1");
+  // A new token: reports cached from the counters before are stale.
+  PUMPURS_ASSIGN_OR_RETURN(storage::Statement built,
+                           conn.Prepare("UPDATE stats_built SET built = ?"));
+  absl::BitGen bits;
+  built.Bind(1, absl::Uniform<int64_t>(bits, 1, INT64_MAX));
+  return built.Run();
+}
+
+absl::StatusOr<int64_t> BuildToken(Connection& conn) {
+  return conn.QueryInt("SELECT built FROM stats_built");
+}
+
+absl::StatusOr<int64_t> SemesterVersion(Connection& conn, int school_year,
+                                        int term) {
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare("SELECT value FROM stats_counts WHERE school_year = ? AND "
+                   "term = ? AND scope = 'n' AND metric = 'version' AND key "
+                   "= ''"));
+  s.Bind(1, int64_t{school_year}).Bind(2, int64_t{term});
+  PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
+  return row ? s.ColumnInt64(0) : 0;
 }
 
 absl::StatusOr<bool> IsBuilt(Connection& conn) {

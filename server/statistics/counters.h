@@ -34,13 +34,19 @@ std::string InstitutionScope(absl::string_view institution_id);
 // Applies (after - before) to the counters of `place`. Only what differs is
 // written, so most plan saves (a delivery, a comment) touch a row or two.
 absl::Status ApplyChange(storage::Connection& conn, const PlanPlace& place,
-                         const Contribution& before,
-                         const Contribution& after);
+                         const Contribution& before, const Contribution& after);
 
 // Recounts everything from the stored plans in one transaction of `conn`
 // (the caller's); `progress` gets a line now and then.
 absl::Status Rebuild(storage::Connection& conn,
                      const std::function<void(absl::string_view)>& progress);
+
+// A token that changes with every rebuild (0 while stale).
+absl::StatusOr<int64_t> BuildToken(storage::Connection& conn);
+// How many changes the counters of a semester have had (reports computed
+// at another version are stale).
+absl::StatusOr<int64_t> SemesterVersion(storage::Connection& conn,
+                                        int school_year, int term);
 
 // Whether the counters are current (stats_built).
 absl::StatusOr<bool> IsBuilt(storage::Connection& conn);

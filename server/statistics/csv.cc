@@ -146,11 +146,10 @@ v1::ExportProgrammeIndicatorsResponse CsvFilesOf(
   for (const v1::Semester& s : in.semesters()) {
     semesters.push_back(SemesterText(s));
   }
-  const std::string scope = !in.scope().institution().empty()
-                                ? in.scope().institution()
-                            : !in.scope().municipality().empty()
-                                ? in.scope().municipality()
-                                : w("national", "valsts");
+  const std::string scope =
+      !in.scope().institution().empty()    ? in.scope().institution()
+      : !in.scope().municipality().empty() ? in.scope().municipality()
+                                           : w("national", "valsts");
   {
     Csv csv({w("indicator", "rādītājs"), w("value", "vērtība")});
     csv.Row({w("scope", "tvērums"), scope});
@@ -178,8 +177,8 @@ v1::ExportProgrammeIndicatorsResponse CsvFilesOf(
     csv.Row({w("pupils supported", "atbalstītie izglītojamie"),
              Cell(in.pupils_supported(), w)});
     csv.Row({w("plans", "plāni"), Cell(in.plans_total(), w)});
-    csv.Row({w("hours planned", "plānotās stundas"),
-             Cell(in.hours_planned(), w)});
+    csv.Row(
+        {w("hours planned", "plānotās stundas"), Cell(in.hours_planned(), w)});
     csv.Row({w("hours delivered", "sniegtās stundas"),
              Cell(in.hours_delivered(), w)});
     csv.Row({w("compensations planned EUR", "plānotās kompensācijas EUR"),

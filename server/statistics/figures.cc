@@ -1,8 +1,10 @@
 #include "server/statistics/figures.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "pumpurs/v1/youth_initiative.pb.h"
 #include "server/common/status_macros.h"
@@ -16,24 +18,10 @@ namespace v1 = ::pumpurs::v1;
 using plans::Semester;
 using storage::Connection;
 
-bool InUnit(Level level, const std::string& id, const std::string& institution,
-            const std::string& municipality) {
-  switch (level) {
-    case Level::kNation:
-      return true;
-    case Level::kMunicipality:
-      return municipality == id;
-    case Level::kInstitution:
-      return institution == id;
-  }
-  return false;
-}
-
 // Funded projects (approved, running, reported, closed) of `semester`: the
 // semester their call closed for applications in.
-absl::Status AddYouth(Connection& conn, const Units& units,
-                      const Semester& semester,
-                      std::vector<RawFigures>& out) {
+absl::Status AddYouth(Connection& conn, const Layout& layout, const Tree& tree,
+                      const Semester& semester, Sheet& sheet) {
   PUMPURS_ASSIGN_OR_RETURN(
       storage::Statement s,
       conn.Prepare("SELECT i.municipality_id, i.institution_id, i.data, "
@@ -54,21 +42,30 @@ absl::Status AddYouth(Connection& conn, const Units& units,
     const bool reported = project.has_report() &&
                           (project.state() == v1::INITIATIVE_STATE_REPORTED ||
                            project.state() == v1::INITIATIVE_STATE_CLOSED);
-    for (size_t u = 0; u < units.ids.size(); ++u) {
-      if (!InUnit(units.level, units.ids[u], s.ColumnText(1),
-                  s.ColumnText(0))) {
-        continue;
-      }
-      YouthFigures& y = out[u].youth;
-      y.projects += 1;
-      y.planned += project.planned_participants();
+    const int units[] = {0, tree.Find(Level::kMunicipality, s.ColumnText(0)),
+                         s.ColumnText(1).empty()
+                             ? -1
+                             : tree.Find(Level::kInstitution, s.ColumnText(1))};
+    for (int u : units) {
+      if (u < 0) continue;
+      std::vector<int64_t>& v = sheet.values[u];
+      v[layout.Youth(Layout::kProjects)] += 1;
+      v[layout.Youth(Layout::kPlannedPeople)] += project.planned_participants();
       if (reported) {
-        y.participants += project.report().participants();
-        y.at_risk += project.report().participants_at_risk();
+        v[layout.Youth(Layout::kParticipants)] +=
+            project.report().participants();
+        v[layout.Youth(Layout::kAtRisk)] +=
+            project.report().participants_at_risk();
       }
     }
   }
   return absl::OkStatus();
+}
+
+Sheet EmptySheet(const Layout& layout, const Tree& tree) {
+  Sheet s;
+  s.values.assign(tree.units(), std::vector<int64_t>(layout.columns(), 0));
+  return s;
 }
 
 }  // namespace
@@ -85,127 +82,241 @@ std::string ScopeOf(Level level, const std::string& id) {
   return "";
 }
 
-int64_t RawFigures::Count(const std::string& metric,
-                          const std::string& key) const {
-  auto it = counts.find({metric, key});
-  return it == counts.end() ? 0 : it->second;
+int Tree::Find(Level l, const std::string& unit_id) const {
+  auto it = unit_of_scope.find(ScopeOf(l, unit_id));
+  return it == unit_of_scope.end() ? -1 : it->second;
 }
 
-absl::StatusOr<Directory> LoadDirectory(Connection& conn) {
-  Directory dir;
-  PUMPURS_ASSIGN_OR_RETURN(
-      storage::Statement s,
-      conn.Prepare("SELECT id, municipality_id FROM institutions"));
-  while (true) {
-    PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    dir.municipality_of[s.ColumnText(0)] = s.ColumnText(1);
-  }
+absl::StatusOr<Tree> LoadTree(Connection& conn) {
+  Tree t;
+  t.level.push_back(Level::kNation);
+  t.id.push_back("");
+  t.parent.push_back(-1);
+  t.unit_of_scope[NationalScope()] = 0;
   PUMPURS_ASSIGN_OR_RETURN(
       storage::Statement m,
       conn.Prepare("SELECT id FROM municipalities ORDER BY id"));
   while (true) {
     PUMPURS_ASSIGN_OR_RETURN(bool row, m.Step());
     if (!row) break;
-    dir.municipalities.push_back(m.ColumnText(0));
+    t.unit_of_scope[MunicipalityScope(m.ColumnText(0))] = t.units();
+    t.level.push_back(Level::kMunicipality);
+    t.id.push_back(m.ColumnText(0));
+    t.parent.push_back(0);
+    absl::StrAppend(&t.fingerprint, m.ColumnText(0), ";");
   }
-  return dir;
-}
-
-absl::StatusOr<std::vector<RawFigures>> LoadSemester(
-    Connection& conn, const Directory& dir, const Units& units,
-    const Semester& semester) {
-  std::vector<RawFigures> out(units.ids.size());
-  for (size_t u = 0; u < units.ids.size(); ++u) {
-    PUMPURS_ASSIGN_OR_RETURN(
-        storage::Statement s,
-        conn.Prepare("SELECT metric, key, value FROM stats_counts WHERE "
-                     "school_year = ? AND term = ? AND scope = ?"));
-    s.Bind(1, int64_t{semester.school_year})
-        .Bind(2, int64_t{semester.term})
-        .Bind(3, ScopeOf(units.level, units.ids[u]));
-    RawFigures& f = out[u];
-    while (true) {
-      PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      const std::string metric = s.ColumnText(0);
-      const std::string key = s.ColumnText(1);
-      const int64_t value = s.ColumnInt64(2);
-      if (value == 0) continue;
-      f.counts[{metric, key}] = value;
-      // One supported plan per pupil per semester: counts are pupils.
-      if (metric == kPupils) f.pupils[key] = value;
-      if (metric == kMeasurePlans) f.measure_pupils[key] = value;
-    }
-  }
-  // Involved institutions: those with a supported pupil in the semester.
   PUMPURS_ASSIGN_OR_RETURN(
-      storage::Statement inv,
-      conn.Prepare("SELECT substr(scope, 3) FROM stats_counts WHERE "
-                   "school_year = ? AND term = ? AND scope >= 'i:' AND scope "
-                   "< 'i;' AND metric = 'pupils' AND key = '*' AND value > "
-                   "0"));
-  inv.Bind(1, int64_t{semester.school_year}).Bind(2, int64_t{semester.term});
+      storage::Statement i,
+      conn.Prepare("SELECT id, municipality_id FROM institutions ORDER BY "
+                   "id"));
   while (true) {
-    PUMPURS_ASSIGN_OR_RETURN(bool row, inv.Step());
+    PUMPURS_ASSIGN_OR_RETURN(bool row, i.Step());
     if (!row) break;
-    const std::string institution = inv.ColumnText(0);
-    auto m = dir.municipality_of.find(institution);
-    const std::string municipality =
-        m == dir.municipality_of.end() ? "" : m->second;
-    for (size_t u = 0; u < units.ids.size(); ++u) {
-      if (InUnit(units.level, units.ids[u], institution, municipality)) {
-        out[u].institutions.insert(institution);
-      }
-    }
+    const int parent = t.Find(Level::kMunicipality, i.ColumnText(1));
+    t.unit_of_scope[InstitutionScope(i.ColumnText(0))] = t.units();
+    t.level.push_back(Level::kInstitution);
+    t.id.push_back(i.ColumnText(0));
+    t.parent.push_back(parent < 0 ? 0 : parent);
+    absl::StrAppend(&t.fingerprint, i.ColumnText(0), ">", i.ColumnText(1), ";");
   }
-  PUMPURS_RETURN_IF_ERROR(AddYouth(conn, units, semester, out));
-  return out;
+  t.fingerprint =
+      absl::StrCat(std::hash<std::string>()(t.fingerprint), "/", t.units());
+  return t;
 }
 
-absl::StatusOr<std::vector<RawFigures>> CombinePeriod(
-    Connection& conn, const Units& units, const std::vector<Semester>& semesters,
-    const std::vector<std::vector<RawFigures>>& by_semester) {
-  if (semesters.size() == 1) return by_semester[0];
-  std::vector<RawFigures> out(units.ids.size());
-  for (size_t u = 0; u < units.ids.size(); ++u) {
-    RawFigures& f = out[u];
-    for (const std::vector<RawFigures>& sem : by_semester) {
-      const RawFigures& g = sem[u];
-      for (const auto& [k, v] : g.counts) f.counts[k] += v;
-      for (const auto& [k, v] : g.measure_pupils) {
-        f.measure_pupils[k] = std::max(f.measure_pupils[k], v);
+int Layout::ColumnOf(const std::string& metric, const std::string& key) const {
+  if (metric == kPlans) {
+    int state = 0;
+    if (!absl::SimpleAtoi(key, &state) || state < 1 || state > 8) return -1;
+    return Plans(state);
+  }
+  if (metric == kPupils) return PupilColumnOf(key);
+  MeasureField field;
+  if (metric == kMeasures) {
+    field = kCount;
+  } else if (metric == kMeasurePlans) {
+    field = kWithType;
+  } else if (metric == kPlannedCenti) {
+    field = kPlanned;
+  } else if (metric == kDeliveredCenti) {
+    field = kDelivered;
+  } else if (metric == kPlannedCostCents) {
+    field = kCost;
+  } else {
+    return -1;
+  }
+  auto it = measure_index.find(key);
+  if (it == measure_index.end()) {
+    // An unknown type: with the custom measures of its unit.
+    const size_t slash = key.rfind('/');
+    if (slash == std::string::npos) return -1;
+    it = measure_index.find(key.substr(slash));
+    if (it == measure_index.end()) return -1;
+  }
+  return Measure(it->second, field);
+}
+
+int Layout::PupilColumnOf(const std::string& key) const {
+  if (key == kAllPupils) return AllPupils();
+  if (absl::StartsWith(key, "g:")) {
+    int g = 0;
+    if (!absl::SimpleAtoi(key.substr(2), &g) || g < 1 || g > 4) return -1;
+    return Group(g);
+  }
+  if (absl::StartsWith(key, "f:")) {
+    auto it = factor_index.find(key.substr(2));
+    return it == factor_index.end() ? -1 : FactorColumn(it->second);
+  }
+  return -1;
+}
+
+absl::StatusOr<Layout> LoadLayout(Connection& conn) {
+  Layout t;
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement f,
+      conn.Prepare("SELECT code, risk_group, data FROM kb_risk_factors "
+                   "ORDER BY risk_group, ord, code"));
+  while (true) {
+    PUMPURS_ASSIGN_OR_RETURN(bool row, f.Step());
+    if (!row) break;
+    v1::RiskFactor rf;
+    rf.ParseFromString(f.ColumnText(2));
+    t.factor_index[f.ColumnText(0)] = static_cast<int>(t.factors.size());
+    t.factors.push_back(
+        {f.ColumnText(0), static_cast<int>(f.ColumnInt64(1)), rf.title()});
+    absl::StrAppend(&t.fingerprint, f.ColumnText(0), ";");
+  }
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement m,
+      conn.Prepare("SELECT code, data FROM kb_measure_types ORDER BY code"));
+  while (true) {
+    PUMPURS_ASSIGN_OR_RETURN(bool row, m.Step());
+    if (!row) break;
+    v1::MeasureType mt;
+    mt.ParseFromString(m.ColumnText(1));
+    const std::string code = m.ColumnText(0);
+    t.measures.push_back(
+        {MeasureKey(code, mt.unit()), code, mt.unit(), mt.title()});
+  }
+  for (int unit : {v1::MEASURE_UNIT_HOURS, v1::MEASURE_UNIT_SESSIONS,
+                   v1::MEASURE_UNIT_EUR}) {
+    MeasureKind custom;
+    custom.key = MeasureKey("", unit);
+    custom.unit = unit;
+    custom.title.set_lv("Citi pasākumi");
+    custom.title.set_en("Other measures");
+    t.measures.push_back(custom);
+  }
+  for (size_t i = 0; i < t.measures.size(); ++i) {
+    t.measure_index[t.measures[i].key] = static_cast<int>(i);
+    absl::StrAppend(&t.fingerprint, t.measures[i].key, ";");
+  }
+  t.fingerprint = absl::StrCat(std::hash<std::string>()(t.fingerprint));
+  return t;
+}
+
+absl::StatusOr<Sheet> LoadSemester(Connection& conn, const Layout& layout,
+                                   const Tree& tree, const Semester& semester) {
+  Sheet sheet = EmptySheet(layout, tree);
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare("SELECT scope, metric, key, value FROM stats_counts WHERE "
+                   "school_year = ? AND term = ?"));
+  s.Bind(1, int64_t{semester.school_year}).Bind(2, int64_t{semester.term});
+  std::vector<bool> with_type(layout.columns(), false);
+  for (size_t m = 0; m < layout.measures.size(); ++m) {
+    with_type[layout.Measure(m, Layout::kWithType)] = true;
+  }
+  std::string last_scope;
+  int unit = -1;
+  while (true) {
+    PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    std::string scope = s.ColumnText(0);
+    if (scope != last_scope) {
+      auto it = tree.unit_of_scope.find(scope);
+      unit = it == tree.unit_of_scope.end() ? -1 : it->second;
+      last_scope = std::move(scope);
+    }
+    if (unit < 0) continue;  // e.g. an institution no longer listed
+    const int column = layout.ColumnOf(s.ColumnText(1), s.ColumnText(2));
+    if (column < 0) continue;
+    // One supported plan per pupil per semester: "pupils" counters are
+    // pupils, and so are the plans with a measure type. Unknown types share
+    // their unit's custom column: one plan may have several of them, so
+    // its pupils are at least the most of any one (a lower bound only
+    // hides more); the other figures add up.
+    int64_t& cell = sheet.values[unit][column];
+    const int64_t value = s.ColumnInt64(3);
+    cell = with_type[column] ? std::max(cell, value) : cell + value;
+  }
+  PUMPURS_RETURN_IF_ERROR(AddYouth(conn, layout, tree, semester, sheet));
+  return sheet;
+}
+
+absl::StatusOr<Sheet> CombinePeriod(Connection& conn, const Layout& layout,
+                                    const Tree& tree,
+                                    const std::vector<Semester>& semesters,
+                                    const std::vector<const Sheet*>& sheets) {
+  if (sheets.size() == 1) return *sheets[0];
+  Sheet out = EmptySheet(layout, tree);
+  std::vector<bool> max_column(layout.columns(), false);
+  for (size_t m = 0; m < layout.measures.size(); ++m) {
+    max_column[layout.Measure(m, Layout::kWithType)] = true;
+  }
+  for (const Sheet* sheet : sheets) {
+    for (int u = 0; u < tree.units(); ++u) {
+      std::vector<int64_t>& to = out.values[u];
+      const std::vector<int64_t>& from = sheet->values[u];
+      for (int c = 0; c < layout.columns(); ++c) {
+        // Pupils with a measure type over several semesters: at least the
+        // most of any one semester.
+        to[c] = max_column[c] ? std::max(to[c], from[c]) : to[c] + from[c];
       }
-      f.institutions.insert(g.institutions.begin(), g.institutions.end());
-      f.youth.projects += g.youth.projects;
-      f.youth.participants += g.youth.participants;
-      f.youth.at_risk += g.youth.at_risk;
-      f.youth.planned += g.youth.planned;
     }
   }
-  // Distinct pupils: a whole school year from its cells; several years by
-  // counting the members (slower, but exact).
+  // Distinct pupils are not sums of semesters: a whole school year from its
+  // cells; several years by counting the members (slower, but exact).
+  for (int u = 0; u < tree.units(); ++u) {
+    std::vector<int64_t>& v = out.values[u];
+    v[layout.AllPupils()] = 0;
+    for (int g = 1; g <= 4; ++g) v[layout.Group(g)] = 0;
+    for (size_t f = 0; f < layout.factors.size(); ++f) {
+      v[layout.FactorColumn(f)] = 0;
+    }
+  }
   const int first = semesters.front().school_year;
   const int last = semesters.back().school_year;
-  for (size_t u = 0; u < units.ids.size(); ++u) {
-    const std::string scope = ScopeOf(units.level, units.ids[u]);
-    PUMPURS_ASSIGN_OR_RETURN(
-        storage::Statement s,
-        conn.Prepare(
-            first == last
-                ? "SELECT key, pupils FROM stats_year_pupils WHERE "
-                  "school_year = ?1 AND scope = ?3"
-                : "SELECT key, count(DISTINCT pupil_id) FROM "
-                  "stats_year_members WHERE school_year BETWEEN ?1 AND ?2 "
-                  "AND scope = ?3 GROUP BY key"));
-    s.Bind(1, int64_t{first}).Bind(2, int64_t{last}).Bind(3, scope);
-    while (true) {
-      PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      if (s.ColumnInt64(1) > 0) out[u].pupils[s.ColumnText(0)] = s.ColumnInt64(1);
-    }
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare(first == last
+                       ? "SELECT scope, key, pupils FROM stats_year_pupils "
+                         "WHERE school_year = ?1 AND ?2 = ?2"
+                       : "SELECT scope, key, count(DISTINCT pupil_id) FROM "
+                         "stats_year_members WHERE school_year BETWEEN ?1 "
+                         "AND ?2 GROUP BY scope, key"));
+  s.Bind(1, int64_t{first}).Bind(2, int64_t{last});
+  while (true) {
+    PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    auto it = tree.unit_of_scope.find(s.ColumnText(0));
+    if (it == tree.unit_of_scope.end()) continue;
+    const int column = layout.PupilColumnOf(s.ColumnText(1));
+    if (column >= 0) out.values[it->second][column] = s.ColumnInt64(2);
   }
   return out;
+}
+
+absl::StatusOr<std::string> YouthFingerprint(Connection& conn) {
+  PUMPURS_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      conn.Prepare("SELECT (SELECT count(*) || '.' || coalesce(sum(version), "
+                   "0) || '.' || coalesce(max(update_time), 0) FROM "
+                   "initiatives), (SELECT count(*) || '.' || "
+                   "coalesce(sum(version), 0) FROM initiative_calls)"));
+  PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::string();
+  return absl::StrCat(s.ColumnText(0), "/", s.ColumnText(1));
 }
 
 }  // namespace pumpurs::statistics

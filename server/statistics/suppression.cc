@@ -4,84 +4,87 @@
 
 namespace pumpurs::statistics {
 
-SuppressionGrid::Cell& SuppressionGrid::CellOf(const std::string& row) {
-  Cell& c = cells_[row];
-  if (c.pupils.empty()) {
-    c.pupils.assign(units_, 0);
-    c.hidden.assign(units_, false);
+int SuppressionGrid::RowOf(const std::string& row) {
+  auto [it, added] = rows_.emplace(row, static_cast<int>(rows_.size()));
+  if (added) {
+    pupils_.resize(pupils_.size() + units_, 0);
+    hidden_.resize(hidden_.size() + units_, 0);
   }
-  return c;
+  return it->second;
 }
 
 void SuppressionGrid::Set(const std::string& row, int unit, int64_t pupils) {
-  CellOf(row).pupils[unit] = pupils;
+  pupils_[Index(RowOf(row), unit)] = pupils;
 }
 
 void SuppressionGrid::Force(const std::string& row, int unit) {
-  CellOf(row).hidden[unit] = true;
+  hidden_[Index(RowOf(row), unit)] = 1;
 }
 
 void SuppressionGrid::AddConstraint(const std::string& total,
-                                    std::vector<std::string> parts) {
-  CellOf(total);
-  for (const std::string& p : parts) CellOf(p);
-  constraints_.emplace_back(total, std::move(parts));
+                                    const std::vector<std::string>& parts) {
+  std::vector<int> ids;
+  for (const std::string& p : parts) ids.push_back(RowOf(p));
+  table_constraints_.emplace_back(RowOf(total), std::move(ids));
 }
 
-bool SuppressionGrid::Complement(
-    const std::vector<std::pair<Cell*, int>>& candidates) {
+void SuppressionGrid::AddUnitConstraint(int parent, std::vector<int> children) {
+  unit_constraints_.emplace_back(parent, std::move(children));
+}
+
+bool SuppressionGrid::Complement(const std::vector<size_t>& members) {
   int hidden = 0;
-  for (const auto& [cell, unit] : candidates) {
-    if (cell->pupils[unit] != 0 && cell->hidden[unit]) ++hidden;
+  for (size_t m : members) {
+    if (pupils_[m] != 0 && hidden_[m]) ++hidden;
   }
   if (hidden != 1) return false;
-  std::pair<Cell*, int> smallest{nullptr, 0};
-  for (const auto& [cell, unit] : candidates) {
-    const int64_t n = cell->pupils[unit];
-    if (n == 0 || cell->hidden[unit]) continue;
-    if (smallest.first == nullptr || n < smallest.first->pupils[smallest.second]) {
-      smallest = {cell, unit};
+  // A total is never smaller than its parts, so a part goes first and the
+  // total only when no other part is left.
+  size_t smallest = 0;
+  bool found = false;
+  for (size_t m : members) {
+    if (pupils_[m] == 0 || hidden_[m]) continue;
+    if (!found || pupils_[m] < pupils_[smallest]) {
+      smallest = m;
+      found = true;
     }
   }
-  if (smallest.first == nullptr) return false;
-  smallest.first->hidden[smallest.second] = true;
+  if (!found) return false;
+  hidden_[smallest] = 1;
   return true;
 }
 
 void SuppressionGrid::Run() {
-  for (auto& [row, cell] : cells_) {
-    for (int u = 0; u < units_; ++u) {
-      if (cell.pupils[u] > 0 && cell.pupils[u] < kMinPupils) {
-        cell.hidden[u] = true;
-      }
-    }
+  for (size_t i = 0; i < pupils_.size(); ++i) {
+    if (pupils_[i] > 0 && pupils_[i] < kMinPupils) hidden_[i] = 1;
   }
+  const int rows = static_cast<int>(rows_.size());
+  std::vector<size_t> members;
   bool changed = true;
   while (changed) {
     changed = false;
-    for (const auto& [total, parts] : constraints_) {
+    for (const auto& [total, parts] : table_constraints_) {
       for (int u = 0; u < units_; ++u) {
-        // Parts first, so a second part is hidden rather than the total;
-        // the total is the last resort.
-        std::vector<std::pair<Cell*, int>> members;
-        for (const std::string& p : parts) members.push_back({&cells_[p], u});
-        members.push_back({&cells_[total], u});
+        members.clear();
+        for (int p : parts) members.push_back(Index(p, u));
+        members.push_back(Index(total, u));
         changed |= Complement(members);
       }
     }
-    if (units_ > 1) {
-      for (auto& [row, cell] : cells_) {
-        std::vector<std::pair<Cell*, int>> siblings;
-        for (int u = 0; u < units_; ++u) siblings.push_back({&cell, u});
-        changed |= Complement(siblings);
+    for (const auto& [parent, children] : unit_constraints_) {
+      for (int r = 0; r < rows; ++r) {
+        members.clear();
+        for (int c : children) members.push_back(Index(r, c));
+        members.push_back(Index(r, parent));
+        changed |= Complement(members);
       }
     }
   }
 }
 
 bool SuppressionGrid::Suppressed(const std::string& row, int unit) const {
-  auto it = cells_.find(row);
-  return it != cells_.end() && it->second.hidden[unit];
+  auto it = rows_.find(row);
+  return it != rows_.end() && hidden_[Index(it->second, unit)];
 }
 
 }  // namespace pumpurs::statistics

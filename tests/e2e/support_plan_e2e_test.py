@@ -345,10 +345,18 @@ class SupportPlanE2ETest(harness.ServerTestCase):
 
         # The guardian's phone syncs: the plans of their child (not the new
         # draft) arrive through the change feed.
-        changes = self.sync.ListChanges(sync_pb2.ListChangesRequest(),
-                                        metadata=self.guardian,
-                                        timeout=5).changes
-        synced = {c.resource for c in changes if c.HasField("support_plan")}
+        # A scan reads a bounded part of the feed per call (the demo's
+        # history fills it): ask again while has_more, as a client does.
+        synced, token = set(), ""
+        for _ in range(1000):
+            resp = self.sync.ListChanges(
+                sync_pb2.ListChangesRequest(sync_token=token),
+                metadata=self.guardian, timeout=5)
+            synced |= {c.resource for c in resp.changes
+                       if c.HasField("support_plan")}
+            token = resp.next_sync_token
+            if not resp.has_more:
+                break
         self.assertIn(plan.name, synced)
         self.assertNotIn(nxt.name, synced)
 

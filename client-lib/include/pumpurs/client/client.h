@@ -38,6 +38,7 @@
 #include "pumpurs/v1/directory.pb.h"
 #include "pumpurs/v1/knowledge_base.pb.h"
 #include "pumpurs/v1/self_check.pb.h"
+#include "pumpurs/v1/statistics.pb.h"
 #include "pumpurs/v1/support_plan.pb.h"
 #include "pumpurs/v1/sync.pb.h"
 #include "pumpurs/v1/system.pb.h"
@@ -1113,6 +1114,32 @@ class Client {
       const CallOptions& options = {}) const;
 
   // --- TrainingService (add above this line) ---
+
+  // ---- StatisticsService ----
+  // Programme indicators: aggregates only (see
+  // proto/pumpurs/v1/statistics.proto). A count of fewer than 5 pupils, and
+  // any figure that would reveal one, comes back as Figure.suppressed with
+  // value 0: show it as suppressed, never as 0. Both calls read only and
+  // are retried on UNAVAILABLE.
+
+  // The indicators of request.scope (empty: the whole country) for
+  // request.period (required), with request.trend_semesters of trend.
+  // Errors: INVALID_ARGUMENT (a field violation naming "scope" or
+  // "period"...), UNAUTHENTICATED, PERMISSION_DENIED (a scope the caller
+  // may not see), NOT_FOUND (the scope's municipality or institution).
+  // Thread-safe.
+  absl::StatusOr<v1::ProgrammeIndicators> GetProgrammeIndicators(
+      const v1::GetProgrammeIndicatorsRequest& request,
+      const CallOptions& options = {}) const;
+  // The same indicators as the server's CSV files (one per report), with
+  // headers in request.language ("en" or "lv"; empty means "en").
+  // Errors: as GetProgrammeIndicators, and INVALID_ARGUMENT ("language").
+  // Thread-safe.
+  absl::StatusOr<v1::ExportProgrammeIndicatorsResponse>
+  ExportProgrammeIndicators(const v1::ExportProgrammeIndicatorsRequest& request,
+                            const CallOptions& options = {}) const;
+
+  // --- StatisticsService (add above this line) ---
 
   // ---- SyncService ----
 
