@@ -27,6 +27,19 @@
 // and the national administrator (--approver_usernames, same --password)
 // for the preparation only; each call then records a 1-minute on-site
 // consultation dated today, the slots going round all the plans.
+//
+// national_indicators, municipality_indicators, institution_indicators and
+// range_indicators call StatisticsService.GetProgrammeIndicators (default
+// trend of 8 semesters) for the whole country, a municipality or an
+// institution for one school year (--stats_school_year), or for the country
+// over school years --stats_first_school_year to --stats_school_year. They
+// read what the database holds (a national data set from
+// pumpurs-stats-generate; bench/run_stats_benchmark.sh) and sign in as
+// --username, a national administrator. The municipality is
+// --stats_municipality or else the first the directory lists (the biggest
+// in a generated data set); the institution --stats_institution or else the
+// first of that municipality. --cold_calls times the first calls one by
+// one before any load, e.g. the first after the server started.
 
 #include <grpcpp/grpcpp.h>
 #include <sys/resource.h>
@@ -66,6 +79,7 @@
 #include "pumpurs/v1/auth.grpc.pb.h"
 #include "pumpurs/v1/directory.grpc.pb.h"
 #include "pumpurs/v1/knowledge_base.grpc.pb.h"
+#include "pumpurs/v1/statistics.grpc.pb.h"
 #include "pumpurs/v1/support_plan.grpc.pb.h"
 #include "pumpurs/v1/system.grpc.pb.h"
 
@@ -74,7 +88,9 @@ ABSL_FLAG(std::string, target, "127.0.0.1:50051",
 ABSL_FLAG(std::string, rpc, "ping",
           "ping | get_institution | list_institutions | create_municipality "
           "| search_articles | recommend_measures | get_support_plan "
-          "| list_support_plans | record_delivery");
+          "| list_support_plans | record_delivery | national_indicators "
+          "| municipality_indicators | institution_indicators "
+          "| range_indicators");
 ABSL_FLAG(std::string, username, "",
           "signs in as this account before the run: a national administrator "
           "for the directory RPCs (default admin), a head of institution for "
@@ -104,6 +120,21 @@ ABSL_FLAG(int, list_size, 10,
           "institutions created for list_institutions, plans created for the "
           "support-plan RPCs (list_support_plans: the size of the page each "
           "call returns)");
+ABSL_FLAG(int, stats_school_year, 2024,
+          "the *_indicators RPCs: the school year asked for (the last one of "
+          "range_indicators)");
+ABSL_FLAG(int, stats_first_school_year, 2022,
+          "range_indicators: the first school year of the range");
+ABSL_FLAG(std::string, stats_municipality, "",
+          "municipality_indicators and institution_indicators: "
+          "\"municipalities/{id}\"; default the first the directory lists");
+ABSL_FLAG(std::string, stats_institution, "",
+          "institution_indicators: \"institutions/{id}\"; default the first "
+          "institution of the municipality");
+ABSL_FLAG(int, cold_calls, 0,
+          "before any load (and before the Ping baseline), time this many "
+          "calls of --rpc one after another and report each (e.g. the first "
+          "calls after the server started)");
 ABSL_FLAG(int, server_pid, 0,
           "if set, also report the CPU the process with this pid used during "
           "each measured phase (Linux /proc)");
@@ -164,8 +195,18 @@ enum class Rpc {
   kRecommendMeasures,
   kGetSupportPlan,
   kListSupportPlans,
-  kRecordDelivery
+  kRecordDelivery,
+  kNationalIndicators,
+  kMunicipalityIndicators,
+  kInstitutionIndicators,
+  kRangeIndicators
 };
+
+bool IsStatsRpc(Rpc rpc) {
+  return rpc == Rpc::kNationalIndicators ||
+         rpc == Rpc::kMunicipalityIndicators ||
+         rpc == Rpc::kInstitutionIndicators || rpc == Rpc::kRangeIndicators;
+}
 
 bool IsPlanRpc(Rpc rpc) {
   return rpc == Rpc::kGetSupportPlan || rpc == Rpc::kListSupportPlans ||
@@ -192,6 +233,14 @@ const char* RpcName(Rpc rpc) {
       return "list_support_plans";
     case Rpc::kRecordDelivery:
       return "record_delivery";
+    case Rpc::kNationalIndicators:
+      return "national_indicators";
+    case Rpc::kMunicipalityIndicators:
+      return "municipality_indicators";
+    case Rpc::kInstitutionIndicators:
+      return "institution_indicators";
+    case Rpc::kRangeIndicators:
+      return "range_indicators";
   }
   return "?";
 }
@@ -200,7 +249,9 @@ std::optional<Rpc> ParseRpc(absl::string_view name) {
   for (Rpc rpc :
        {Rpc::kPing, Rpc::kGetInstitution, Rpc::kListInstitutions,
         Rpc::kCreateMunicipality, Rpc::kSearchArticles, Rpc::kRecommendMeasures,
-        Rpc::kGetSupportPlan, Rpc::kListSupportPlans, Rpc::kRecordDelivery}) {
+        Rpc::kGetSupportPlan, Rpc::kListSupportPlans, Rpc::kRecordDelivery,
+        Rpc::kNationalIndicators, Rpc::kMunicipalityIndicators,
+        Rpc::kInstitutionIndicators, Rpc::kRangeIndicators}) {
     if (name == RpcName(rpc)) return rpc;
   }
   return std::nullopt;
@@ -736,12 +787,30 @@ class RecordDeliverySlot : public Slot {
   v1::DeliveryRecord response_;
 };
 
+// Programme indicators for one fixed request (the fixture's).
+class IndicatorsSlot : public Slot {
+ public:
+  IndicatorsSlot(v1::StatisticsService::Stub* stub,
+                 const v1::GetProgrammeIndicatorsRequest& request)
+      : stub_(stub), request_(request) {}
+
+ private:
+  void Issue(grpc::ClientContext* ctx, Done done) override {
+    stub_->async()->GetProgrammeIndicators(ctx, &request_, &response_,
+                                           std::move(done));
+  }
+  v1::StatisticsService::Stub* stub_;
+  v1::GetProgrammeIndicatorsRequest request_;
+  v1::ProgrammeIndicators response_;
+};
+
 struct Connections {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   std::vector<std::unique_ptr<v1::SystemService::Stub>> system;
   std::vector<std::unique_ptr<v1::DirectoryService::Stub>> directory;
   std::vector<std::unique_ptr<v1::KnowledgeBaseService::Stub>> kb;
   std::vector<std::unique_ptr<v1::SupportPlanService::Stub>> plans;
+  std::vector<std::unique_ptr<v1::StatisticsService::Stub>> stats;
 };
 
 absl::StatusOr<Connections> Connect(const std::string& target, int count) {
@@ -762,6 +831,7 @@ absl::StatusOr<Connections> Connect(const std::string& target, int count) {
     c.directory.push_back(v1::DirectoryService::NewStub(channel));
     c.kb.push_back(v1::KnowledgeBaseService::NewStub(channel));
     c.plans.push_back(v1::SupportPlanService::NewStub(channel));
+    c.stats.push_back(v1::StatisticsService::NewStub(channel));
     c.channels.push_back(std::move(channel));
   }
   return c;
@@ -785,6 +855,7 @@ struct Fixture {
   std::unique_ptr<CodeSource> codes;
   pumpurs::bench::PlanFixture plans;
   std::string run_tag;
+  v1::GetProgrammeIndicatorsRequest indicators;
 };
 
 // The plans of the support-plan RPCs, made as the signed-in head; the
@@ -837,6 +908,68 @@ absl::Status PreparePlanRpc(Rpc rpc, Connections& conn, Fixture& f) {
   return absl::OkStatus();
 }
 
+// The request of the *_indicators RPCs; the municipality and institution
+// scopes default to the directory's first municipality and its first
+// institution.
+absl::Status PrepareStatsRpc(Rpc rpc, Connections& conn, Fixture& f) {
+  v1::GetProgrammeIndicatorsRequest& req = f.indicators;
+  const int year = absl::GetFlag(FLAGS_stats_school_year);
+  if (rpc == Rpc::kRangeIndicators) {
+    req.mutable_period()->mutable_school_years()->set_first_school_year(
+        absl::GetFlag(FLAGS_stats_first_school_year));
+    req.mutable_period()->mutable_school_years()->set_last_school_year(year);
+  } else {
+    req.mutable_period()->set_school_year(year);
+  }
+  if (rpc != Rpc::kMunicipalityIndicators &&
+      rpc != Rpc::kInstitutionIndicators) {
+    return absl::OkStatus();
+  }
+  v1::DirectoryService::Stub& dir = *conn.directory.front();
+  std::string municipality = absl::GetFlag(FLAGS_stats_municipality);
+  if (municipality.empty()) {
+    v1::ListMunicipalitiesRequest lr;
+    lr.set_page_size(1);
+    v1::ListMunicipalitiesResponse resp;
+    grpc::ClientContext ctx;
+    SetPrepDeadline(&ctx);
+    SignCall(&ctx);
+    grpc::Status s = dir.ListMunicipalities(&ctx, lr, &resp);
+    if (!s.ok()) return FromGrpc(s, "prepare: ListMunicipalities");
+    if (resp.municipalities_size() == 0) {
+      return absl::FailedPreconditionError(
+          "prepare: the directory has no municipality (generate a data set "
+          "with pumpurs-stats-generate)");
+    }
+    municipality = resp.municipalities(0).name();
+  }
+  if (rpc == Rpc::kMunicipalityIndicators) {
+    req.mutable_scope()->set_municipality(municipality);
+    std::printf("scope: %s\n", municipality.c_str());
+    return absl::OkStatus();
+  }
+  std::string institution = absl::GetFlag(FLAGS_stats_institution);
+  if (institution.empty()) {
+    v1::ListInstitutionsRequest lr;
+    lr.set_page_size(1);
+    lr.set_municipality(municipality);
+    v1::ListInstitutionsResponse resp;
+    grpc::ClientContext ctx;
+    SetPrepDeadline(&ctx);
+    SignCall(&ctx);
+    grpc::Status s = dir.ListInstitutions(&ctx, lr, &resp);
+    if (!s.ok()) return FromGrpc(s, "prepare: ListInstitutions");
+    if (resp.institutions_size() == 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("prepare: ", municipality, " has no institution"));
+    }
+    institution = resp.institutions(0).name();
+  }
+  req.mutable_scope()->set_institution(institution);
+  std::printf("scope: %s\n", institution.c_str());
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Fixture> Prepare(Rpc rpc, Connections& conn) {
   Fixture f;
   absl::BitGen gen;
@@ -848,6 +981,10 @@ absl::StatusOr<Fixture> Prepare(Rpc rpc, Connections& conn) {
   }
   if (IsPlanRpc(rpc)) {
     if (absl::Status s = PreparePlanRpc(rpc, conn, f); !s.ok()) return s;
+    return f;
+  }
+  if (IsStatsRpc(rpc)) {
+    if (absl::Status s = PrepareStatsRpc(rpc, conn, f); !s.ok()) return s;
     return f;
   }
   v1::DirectoryService::Stub& dir = *conn.directory.front();
@@ -972,6 +1109,13 @@ Result RunPhase(Rpc rpc, Connections& conn, const Fixture& fixture,
         slots.push_back(std::make_unique<RecordDeliverySlot>(
             conn.plans[c].get(), &fixture.plans, fixture.run_tag, i));
         break;
+      case Rpc::kNationalIndicators:
+      case Rpc::kMunicipalityIndicators:
+      case Rpc::kInstitutionIndicators:
+      case Rpc::kRangeIndicators:
+        slots.push_back(std::make_unique<IndicatorsSlot>(conn.stats[c].get(),
+                                                         fixture.indicators));
+        break;
     }
   }
   const Clock::time_point start = Clock::now();
@@ -1076,6 +1220,58 @@ void PrintRow(const Result& r) {
       CpuText(r.others_cpu).c_str(), ErrorsText(r).c_str());
 }
 
+// The first `n` calls of `rpc`, one after another, before any load: their
+// latencies in microseconds (-1 for a failed call, which is printed).
+std::vector<int64_t> ColdCalls(Rpc rpc, Connections& conn,
+                               const Fixture& fixture, int n,
+                               absl::Duration call_timeout) {
+  std::vector<int64_t> out;
+  for (int i = 0; i < n; ++i) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     absl::ToChronoNanoseconds(call_timeout));
+    SignCall(&ctx);
+    grpc::Status s;
+    std::string about;
+    const Clock::time_point start = Clock::now();
+    if (IsStatsRpc(rpc)) {
+      v1::ProgrammeIndicators resp;
+      s = conn.stats.front()->GetProgrammeIndicators(&ctx, fixture.indicators,
+                                                     &resp);
+      // Aggregates only, to see that the data set is what was meant.
+      about = absl::StrFormat(
+          " (%d bytes; pupils supported %s, institutions involved %d)",
+          resp.ByteSizeLong(),
+          resp.pupils_supported().suppressed()
+              ? "suppressed"
+              : absl::StrCat(resp.pupils_supported().value()).c_str(),
+          resp.institutions_involved());
+    } else if (rpc == Rpc::kPing) {
+      v1::PingRequest req;
+      v1::PingResponse resp;
+      s = conn.system.front()->Ping(&ctx, req, &resp);
+    } else {
+      std::fprintf(stderr,
+                   "pumpurs-load: --cold_calls is for ping and the "
+                   "*_indicators RPCs\n");
+      return out;
+    }
+    const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(
+                           Clock::now() - start)
+                           .count();
+    if (!s.ok()) {
+      std::printf("cold call %d: %s: %s\n", i + 1, CodeName(s.error_code()),
+                  s.error_message().c_str());
+      out.push_back(-1);
+      continue;
+    }
+    std::printf("cold call %d: %.1f ms%s\n", i + 1, us / 1000.0, about.c_str());
+    out.push_back(us);
+  }
+  std::fflush(stdout);
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -1107,8 +1303,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "pumpurs-load: --rpc must be ping, get_institution, "
                  "list_institutions, create_municipality, search_articles, "
-                 "recommend_measures, get_support_plan, list_support_plans "
-                 "or record_delivery\n");
+                 "recommend_measures, get_support_plan, list_support_plans, "
+                 "record_delivery, national_indicators, "
+                 "municipality_indicators, institution_indicators or "
+                 "range_indicators\n");
     return 2;
   }
   if (IsPlanRpc(*rpc) && absl::GetFlag(FLAGS_list_size) < 1) {
@@ -1157,6 +1355,9 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  const std::vector<int64_t> cold = ColdCalls(
+      *rpc, *conn, *fixture, absl::GetFlag(FLAGS_cold_calls), o.call_timeout);
+
   std::optional<Result> baseline;
   if (absl::GetFlag(FLAGS_baseline) && *rpc != Rpc::kPing) {
     baseline = RunPhase(Rpc::kPing, *conn, *fixture, o);
@@ -1186,15 +1387,20 @@ int main(int argc, char** argv) {
                 ratio);
   }
   if (absl::GetFlag(FLAGS_json)) {
+    std::string cold_json;
+    for (int64_t us : cold) {
+      absl::StrAppend(&cold_json, cold_json.empty() ? "" : ",", us);
+    }
     std::printf(
         "{\"target\":\"%s\",\"concurrency\":%d,\"channels\":%d,"
         "\"warmup_s\":%.3f,\"duration_s\":%.3f,\"result\":%s,\"baseline\":%s,"
-        "\"ratio_vs_ping\":%s}\n",
+        "\"ratio_vs_ping\":%s,\"cold_us\":[%s]}\n",
         target.c_str(), o.concurrency, channels,
         absl::ToDoubleSeconds(o.warmup), absl::ToDoubleSeconds(o.duration),
         ResultJson(result).c_str(),
         baseline ? ResultJson(*baseline).c_str() : "null",
-        ratio >= 0 ? absl::StrFormat("%.4f", ratio).c_str() : "null");
+        ratio >= 0 ? absl::StrFormat("%.4f", ratio).c_str() : "null",
+        cold_json.c_str());
   }
   std::fflush(stdout);
   // Failing calls are reported, not fatal; a run with no successful call

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -227,19 +228,34 @@ absl::StatusOr<Sheet> LoadSemester(Connection& conn, const Layout& layout,
   for (size_t m = 0; m < layout.measures.size(); ++m) {
     with_type[layout.Measure(m, Layout::kWithType)] = true;
   }
+  // Tens of thousands of rows per semester: no copies, and each distinct
+  // (metric, key) resolved to its column once.
+  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, int>>
+      columns;
   std::string last_scope;
   int unit = -1;
   while (true) {
     PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    std::string scope = s.ColumnText(0);
+    const absl::string_view scope = s.ColumnView(0);
     if (scope != last_scope) {
-      auto it = tree.unit_of_scope.find(scope);
+      last_scope = std::string(scope);
+      auto it = tree.unit_of_scope.find(last_scope);
       unit = it == tree.unit_of_scope.end() ? -1 : it->second;
-      last_scope = std::move(scope);
     }
     if (unit < 0) continue;  // e.g. an institution no longer listed
-    const int column = layout.ColumnOf(s.ColumnText(1), s.ColumnText(2));
+    const absl::string_view metric = s.ColumnView(1);
+    const absl::string_view key = s.ColumnView(2);
+    auto m = columns.find(metric);
+    if (m == columns.end()) m = columns.try_emplace(std::string(metric)).first;
+    auto k = m->second.find(key);
+    if (k == m->second.end()) {
+      k = m->second
+              .emplace(key,
+                       layout.ColumnOf(std::string(metric), std::string(key)))
+              .first;
+    }
+    const int column = k->second;
     if (column < 0) continue;
     // One supported plan per pupil per semester: "pupils" counters are
     // pupils, and so are the plans with a measure type. Unknown types share

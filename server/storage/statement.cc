@@ -118,6 +118,13 @@ std::string Statement::ColumnText(int col) const {
                      sqlite3_column_bytes(stmt_, col));
 }
 
+absl::string_view Statement::ColumnView(int col) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, col);
+  if (text == nullptr) return absl::string_view();
+  return absl::string_view(reinterpret_cast<const char*>(text),
+                           sqlite3_column_bytes(stmt_, col));
+}
+
 bool Statement::ColumnIsNull(int col) const {
   return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
 }

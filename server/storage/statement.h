@@ -50,6 +50,9 @@ class Statement {
   int64_t ColumnInt64(int col) const;
   double ColumnDouble(int col) const;
   std::string ColumnText(int col) const;
+  // The same without a copy: valid until the next Step() or the
+  // statement's end (for scans of many rows).
+  absl::string_view ColumnView(int col) const;
   bool ColumnIsNull(int col) const;
 
  private:
