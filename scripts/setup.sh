@@ -11,7 +11,8 @@ PACKAGES=(
   libprotobuf-dev libabsl-dev
   libsqlite3-dev libicu-dev libsodium-dev openssl sqlite3
   libgtest-dev libgmock-dev
-  python3 python3-grpcio python3-protobuf
+  python3 python3-grpcio python3-protobuf python3-pytest
+  openjdk-17-jdk-headless libprotobuf-java
   nodejs npm
   clang-format curl procps tzdata
 )

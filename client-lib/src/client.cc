@@ -6,32 +6,22 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "client-lib/src/client_impl.h"
 #include "client-lib/src/grpc_error.h"
 #include "client-lib/src/request_id.h"
 #include "client-lib/src/service_config.h"
-#include "grpc/health/v1/health.grpc.pb.h"
-#include "pumpurs/v1/audit.grpc.pb.h"
-#include "pumpurs/v1/auth.grpc.pb.h"
-#include "pumpurs/v1/directory.grpc.pb.h"
-#include "pumpurs/v1/knowledge_base.grpc.pb.h"
-#include "pumpurs/v1/self_check.grpc.pb.h"
-#include "pumpurs/v1/statistics.grpc.pb.h"
-#include "pumpurs/v1/support_plan.grpc.pb.h"
-#include "pumpurs/v1/sync.grpc.pb.h"
-#include "pumpurs/v1/system.grpc.pb.h"
-#include "pumpurs/v1/training.grpc.pb.h"
-#include "pumpurs/v1/youth_initiative.grpc.pb.h"
 #include "server/common/error.h"
 
 namespace pumpurs::client {
-namespace {
 
-bool IsPrintableAscii(absl::string_view s) {
+bool internal::IsPrintableAscii(absl::string_view s) {
   for (char c : s) {
     if (c < 0x20 || c > 0x7E) return false;
   }
   return true;
 }
+
+namespace {
 
 // Follows next_page_token from request.page_token on, calling `fn` for each
 // item, until the last page, an error, or `fn` returns false.
@@ -97,96 +87,6 @@ absl::Duration RetryDelay(const absl::Status& status) {
   return ::pumpurs::RetryDelayOf(status);
 }
 
-class Client::Impl {
- public:
-  Impl(ClientOptions options, std::shared_ptr<grpc::Channel> channel)
-      : options_(std::move(options)),
-        channel_(std::move(channel)),
-        system_(v1::SystemService::NewStub(channel_)),
-        directory_(v1::DirectoryService::NewStub(channel_)),
-        auth_(v1::AuthService::NewStub(channel_)),
-        audit_(v1::AuditService::NewStub(channel_)),
-        kb_(v1::KnowledgeBaseService::NewStub(channel_)),
-        plans_(v1::SupportPlanService::NewStub(channel_)),
-        initiatives_(v1::YouthInitiativeService::NewStub(channel_)),
-        sync_(v1::SyncService::NewStub(channel_)),
-        self_check_(v1::SelfCheckService::NewStub(channel_)),
-        training_(v1::TrainingService::NewStub(channel_)),
-        statistics_(v1::StatisticsService::NewStub(channel_)),
-        health_(grpc::health::v1::Health::NewStub(channel_)) {}
-
-  const ClientOptions& options() const { return options_; }
-  v1::SystemService::Stub& system() const { return *system_; }
-  v1::DirectoryService::Stub& directory() const { return *directory_; }
-  v1::AuthService::Stub& auth() const { return *auth_; }
-  v1::AuditService::Stub& audit() const { return *audit_; }
-  v1::KnowledgeBaseService::Stub& kb() const { return *kb_; }
-  v1::SupportPlanService::Stub& plans() const { return *plans_; }
-  v1::YouthInitiativeService::Stub& initiatives() const {
-    return *initiatives_;
-  }
-  v1::SyncService::Stub& sync() const { return *sync_; }
-  v1::SelfCheckService::Stub& self_check() const { return *self_check_; }
-  v1::TrainingService::Stub& training() const { return *training_; }
-  v1::StatisticsService::Stub& statistics() const { return *statistics_; }
-  grpc::health::v1::Health::Stub& health() const { return *health_; }
-
-  // Sets the deadline and metadata every call gets (for streaming calls).
-  void PrepareContext(const CallOptions& call, grpc::ClientContext* ctx) const {
-    Prepare(call, ctx);
-  }
-
-  // One blocking unary call of `method` on `stub` with the deadline and
-  // metadata every call gets.
-  template <typename Stub, typename Request, typename Response>
-  absl::StatusOr<Response> Unary(
-      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                   Response*),
-      Stub& stub, const Request& request, const CallOptions& call) const {
-    if (call.deadline.has_value() && *call.deadline <= absl::ZeroDuration()) {
-      // gRPC may still send a call whose deadline passed a moment ago (and
-      // the server may then act on it); one that expired before it started
-      // must not reach the server at all.
-      return absl::DeadlineExceededError(
-          "the call's deadline expired before it started");
-    }
-    grpc::ClientContext ctx;
-    Prepare(call, &ctx);
-    Response response;
-    grpc::Status status = (stub.*method)(&ctx, request, &response);
-    if (!status.ok()) return internal::FromGrpcStatus(status);
-    return response;
-  }
-
- private:
-  void Prepare(const CallOptions& call, grpc::ClientContext* ctx) const {
-    const absl::Duration timeout =
-        call.deadline.value_or(options_.default_deadline);
-    if (timeout != absl::InfiniteDuration()) {
-      ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-    }
-    if (!options_.access_token.empty()) {
-      ctx->AddMetadata("authorization",
-                       absl::StrCat("Bearer ", options_.access_token));
-    }
-  }
-
-  const ClientOptions options_;
-  const std::shared_ptr<grpc::Channel> channel_;
-  const std::unique_ptr<v1::SystemService::Stub> system_;
-  const std::unique_ptr<v1::DirectoryService::Stub> directory_;
-  const std::unique_ptr<v1::AuthService::Stub> auth_;
-  const std::unique_ptr<v1::AuditService::Stub> audit_;
-  const std::unique_ptr<v1::KnowledgeBaseService::Stub> kb_;
-  const std::unique_ptr<v1::SupportPlanService::Stub> plans_;
-  const std::unique_ptr<v1::YouthInitiativeService::Stub> initiatives_;
-  const std::unique_ptr<v1::SyncService::Stub> sync_;
-  const std::unique_ptr<v1::SelfCheckService::Stub> self_check_;
-  const std::unique_ptr<v1::TrainingService::Stub> training_;
-  const std::unique_ptr<v1::StatisticsService::Stub> statistics_;
-  const std::unique_ptr<grpc::health::v1::Health::Stub> health_;
-};
-
 absl::StatusOr<std::unique_ptr<Client>> Client::Create(
     const ClientOptions& options) {
   if (options.target.empty()) {
@@ -196,10 +96,33 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Create(
     return absl::InvalidArgumentError(
         "ClientOptions.default_deadline must be positive");
   }
-  if (!IsPrintableAscii(options.access_token)) {
-    // Never echo the token.
+  // Never echo a token in these messages.
+  if (!internal::IsPrintableAscii(options.access_token)) {
     return absl::InvalidArgumentError(
         "ClientOptions.access_token must be printable ASCII");
+  }
+  if (int(!options.access_token.empty()) + int(options.session.has_value()) +
+          int(static_cast<bool>(options.token_source)) >
+      1) {
+    return absl::InvalidArgumentError(
+        "set at most one of ClientOptions.access_token, session and "
+        "token_source");
+  }
+  if (options.session.has_value()) {
+    const v1::Session& session = *options.session;
+    if (session.access_token().empty() && session.refresh_token().empty()) {
+      return absl::InvalidArgumentError(
+          "ClientOptions.session has neither an access nor a refresh token");
+    }
+    if (!internal::IsPrintableAscii(session.access_token()) ||
+        !internal::IsPrintableAscii(session.refresh_token())) {
+      return absl::InvalidArgumentError(
+          "the tokens of ClientOptions.session must be printable ASCII");
+    }
+  }
+  if (options.refresh_before_expiry < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "ClientOptions.refresh_before_expiry must not be negative");
   }
   if (options.tls_client_cert_pem.empty() !=
       options.tls_client_key_pem.empty()) {
@@ -245,6 +168,14 @@ Client::Client(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Client::~Client() = default;
 
 const std::string& Client::target() const { return impl_->options().target; }
+
+absl::StatusOr<v1::Session> Client::SignIn(absl::string_view username,
+                                           absl::string_view password,
+                                           const CallOptions& options) const {
+  return impl_->SignIn(username, password, options);
+}
+
+std::optional<v1::Session> Client::session() const { return impl_->session(); }
 
 absl::StatusOr<v1::PingResponse> Client::Ping(
     const v1::PingRequest& request, const CallOptions& options) const {
@@ -647,7 +578,7 @@ absl::Status Client::ImportPeople(
         "the call's deadline expired before it started");
   }
   grpc::ClientContext ctx;
-  impl_->PrepareContext(call, &ctx);
+  if (absl::Status s = impl_->PrepareContext(call, &ctx); !s.ok()) return s;
   std::unique_ptr<grpc::ClientReader<v1::ImportPeopleResponse>> reader =
       impl_->directory().ImportPeople(&ctx, request);
   v1::ImportPeopleResponse message;
@@ -1493,7 +1424,7 @@ absl::Status Client::WatchChanges(
         "the call's deadline expired before it started");
   }
   grpc::ClientContext ctx;
-  impl_->PrepareContext(call, &ctx);
+  if (absl::Status s = impl_->PrepareContext(call, &ctx); !s.ok()) return s;
   std::unique_ptr<grpc::ClientReader<v1::WatchChangesResponse>> reader =
       impl_->sync().WatchChanges(&ctx, request);
   v1::WatchChangesResponse batch;

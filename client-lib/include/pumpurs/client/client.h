@@ -76,6 +76,24 @@ struct ClientOptions {
 
   // Compress requests with gzip (the server accepts it).
   bool gzip = false;
+
+  // Where the bearer token comes from, besides access_token (use one):
+  //  - session: a signed-in session (AuthService.Login, or Client::SignIn).
+  //    The client sends its access token and renews it with
+  //    AuthService.RefreshToken `refresh_before_expiry` before it expires
+  //    (by access_token_expire_time), and if the server answers
+  //    UNAUTHENTICATED, in which case the call is sent once more (streaming
+  //    calls are not); concurrent calls renew once. The renewed session
+  //    goes to on_session_renewed (on the thread of the call that renewed
+  //    it, with no lock held) so the app can store it: a refresh token
+  //    works once. A session with only a refresh token renews at once.
+  //  - token_source: called before every call (e.g. the platform's account
+  //    manager); its error fails the call without reaching the server. A
+  //    refused token is not retried: the next call asks the source again.
+  std::optional<v1::Session> session;
+  std::function<void(const v1::Session&)> on_session_renewed;
+  absl::Duration refresh_before_expiry = absl::Seconds(60);
+  std::function<absl::StatusOr<std::string>()> token_source;
 };
 
 // Per-call settings; the default is fine for most calls.
@@ -152,7 +170,9 @@ class Client {
   // connects lazily, so this succeeds for a server that is down; the first
   // call reports it. The caller owns the result.
   // Fails with INVALID_ARGUMENT if the target is empty, the default
-  // deadline is not positive or the access token is not printable ASCII.
+  // deadline is not positive, a token is not printable ASCII, more than one
+  // of access_token, session and token_source is set, the session has
+  // neither token, or refresh_before_expiry is negative.
   // Thread-safe.
   static absl::StatusOr<std::unique_ptr<Client>> Create(
       const ClientOptions& options);
@@ -165,6 +185,31 @@ class Client {
   // The target this client was created for; valid as long as the Client.
   // Thread-safe.
   const std::string& target() const;
+
+  // Signs in (AuthService.Login) and keeps the session as
+  // ClientOptions::session would: later calls send its token and renew it
+  // (unless a token_source is set, which comes first). Sends no bearer
+  // token; does not call on_session_renewed (the caller gets the session).
+  // Errors: as Login (UNAUTHENTICATED for a wrong password, RESOURCE_EXHAUSTED
+  // when throttled). Thread-safe.
+  absl::StatusOr<v1::Session> SignIn(absl::string_view username,
+                                     absl::string_view password,
+                                     const CallOptions& options = {}) const;
+
+  // The current session (after SignIn, or as renewed), if any. Thread-safe.
+  std::optional<v1::Session> session() const;
+
+  // Any unary RPC by its full method name ("/pumpurs.v1.SupportPlanService/
+  // GetSupportPlan") with the serialized request; returns the serialized
+  // response. Same channel, credentials, deadline, retry policy and error
+  // details as the typed calls; a create's empty request_id is filled in.
+  // For the bindings, which pass protobuf bytes. Errors: INVALID_ARGUMENT
+  // (unknown or streaming method, or a request that does not parse as its
+  // type; none reaches the server), and whatever the method returns.
+  // Thread-safe.
+  absl::StatusOr<std::string> CallRaw(absl::string_view method,
+                                      absl::string_view request,
+                                      const CallOptions& options = {}) const;
 
   // ---- SystemService ----
 
