@@ -249,4 +249,31 @@ bool AlreadyApplied(const Message& request, const Message& current) {
   return differencer.Compare(*expected, current);
 }
 
+const Message* ResourceOf(const v1::Change& change) {
+  const google::protobuf::OneofDescriptor* oneof =
+      v1::Change::descriptor()->FindOneofByName("resource_data");
+  if (oneof == nullptr) return nullptr;
+  const Reflection* r = change.GetReflection();
+  const FieldDescriptor* f = r->GetOneofFieldDescriptor(change, oneof);
+  return f == nullptr ? nullptr : &r->GetMessage(change, f);
+}
+
+bool MaskedFieldsUnchanged(const Message& request, const Message& base,
+                           const Message& current) {
+  // The request as if it set the base's values: "already applied" to the
+  // server's version then means nobody changed those fields since.
+  std::unique_ptr<Message> probe = NewMessage(request.GetDescriptor());
+  probe->CopyFrom(request);
+  const Descriptor* type = probe->GetDescriptor();
+  for (int i = 0; i < type->field_count(); ++i) {
+    const FieldDescriptor* f = type->field(i);
+    if (!f->is_repeated() && f->type() == FieldDescriptor::TYPE_MESSAGE &&
+        f->message_type() == base.GetDescriptor()) {
+      probe->GetReflection()->MutableMessage(probe.get(), f)->CopyFrom(base);
+      return AlreadyApplied(*probe, current);
+    }
+  }
+  return false;
+}
+
 }  // namespace pumpurs::client::internal

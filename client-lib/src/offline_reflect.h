@@ -74,6 +74,19 @@ std::optional<GetCall> GetCallFor(absl::string_view resource);
 bool AlreadyApplied(const google::protobuf::Message& request,
                     const google::protobuf::Message& current);
 
+// The resource a Change carries (its oneof member); nullptr for a tombstone.
+const google::protobuf::Message* ResourceOf(const v1::Change& change);
+
+// Whether the fields `request`'s update_mask names hold the same values in
+// `base` (the version the change was made on) and `current` (the server's
+// version now): then nobody else changed them, the etag moved for other
+// reasons (a consultation recorded, another field edited), and the change
+// can go on `current` without overwriting anyone's work. False for
+// requests without an update_mask.
+bool MaskedFieldsUnchanged(const google::protobuf::Message& request,
+                           const google::protobuf::Message& base,
+                           const google::protobuf::Message& current);
+
 }  // namespace pumpurs::client::internal
 
 #endif  // PUMPURS_CLIENT_SRC_OFFLINE_REFLECT_H_

@@ -581,6 +581,7 @@ absl::StatusOr<v1::ReplayReport> OfflineStore::Replay(const Client& client) {
         break;
       }
     }
+    absl::Status final_refusal = refusal;
     if (refusal.code() == absl::StatusCode::kAborted && current != nullptr) {
       std::unique_ptr<google::protobuf::Message> request =
           internal::NewMessage(method->input_type());
@@ -592,9 +593,40 @@ absl::StatusOr<v1::ReplayReport> OfflineStore::Replay(const Client& client) {
         report.set_applied(report.applied() + 1);
         continue;
       }
+      // Made on the version this device had synced, and nobody changed the
+      // fields it changes since: a field-level merge, sent once more on the
+      // server's version (what others changed stays).
+      OFFLINE_ASSIGN_OR_RETURN(std::optional<v1::Change> local,
+                               impl.CachedLocked(next->resource()));
+      const google::protobuf::Message* base =
+          local ? internal::ResourceOf(*local) : nullptr;
+      if (base != nullptr &&
+          internal::NameAndEtag(*base).etag == next->base_etag() &&
+          internal::MaskedFieldsUnchanged(*request, *base, *current) &&
+          internal::SetEtag(*request, next->resource(),
+                            internal::NameAndEtag(*current).etag)) {
+        absl::StatusOr<std::string> merged =
+            client.CallRaw(next->method(), request->SerializeAsString());
+        if (merged.ok()) {
+          std::unique_ptr<google::protobuf::Message> response =
+              internal::NewMessage(method->output_type());
+          const bool parsed = response->ParseFromString(*merged);
+          OFFLINE_RETURN_IF_ERROR(
+              impl.AcceptLocked(*next, parsed ? response.get() : nullptr));
+          report.set_applied(report.applied() + 1);
+          continue;
+        }
+        if (!IsFinal(merged.status().code())) {
+          OFFLINE_RETURN_IF_ERROR(
+              impl.RecordFailureLocked(*next, merged.status()));
+          report.set_stopped_because(Describe(merged.status()));
+          break;
+        }
+        final_refusal = merged.status();
+      }
     }
     OFFLINE_RETURN_IF_ERROR(
-        impl.ConflictLocked(*next, refusal, server_version));
+        impl.ConflictLocked(*next, final_refusal, server_version));
     report.set_conflicts(report.conflicts() + 1);
   }
   OFFLINE_ASSIGN_OR_RETURN(int64_t remaining,

@@ -406,6 +406,41 @@ TEST_F(OfflineStoreTest, ConcurrentEditIsAReportedConflictNotALostUpdate) {
   EXPECT_THAT(*store_->Conflicts(), SizeIs(1));
 }
 
+// The head changes the plan's goals while the teacher, offline, changes its
+// description: different fields, so the teacher's change goes on the
+// server's version and both survive (a merge, not a conflict and not a lost
+// update).
+TEST_F(OfflineStoreTest, AnEditOfOtherFieldsMeanwhileIsMerged) {
+  ASSERT_THAT(store_->Sync(*teacher_).status(), IsOk());
+  const std::string etag = (*store_->Get(draft_.name()))->support_plan().etag();
+  ASSERT_GT(draft_.goals_size(), 0);
+  server_.Stop();
+  ASSERT_THAT(
+      store_->Enqueue(Edit(draft_.name(), etag, "Skolotājas teksts.")).status(),
+      IsOk());
+
+  ASSERT_THAT(server_.Start(), IsOk());
+  auto head = Connect(*DemoToken(target(), "direktors1"));
+  v1::UpdateSupportPlanRequest theirs;
+  theirs.mutable_support_plan()->set_name(draft_.name());
+  theirs.mutable_support_plan()->set_etag(etag);
+  *theirs.mutable_support_plan()->mutable_goals() = draft_.goals();
+  theirs.mutable_support_plan()->mutable_goals(0)->set_description(
+      "Direktora mērķis.");
+  theirs.mutable_update_mask()->add_paths("goals");
+  ASSERT_THAT(head->UpdateSupportPlan(theirs).status(), IsOk());
+
+  v1::ReplayReport report = ReplayAll(*store_, *teacher_);
+  EXPECT_EQ(report.applied(), 1);
+  EXPECT_EQ(report.conflicts(), 0);
+  v1::GetSupportPlanRequest get;
+  get.set_name(draft_.name());
+  absl::StatusOr<v1::SupportPlan> now = teacher_->GetSupportPlan(get);
+  ASSERT_THAT(now.status(), IsOk());
+  EXPECT_EQ(now->problem_description(), "Skolotājas teksts.");
+  EXPECT_EQ(now->goals(0).description(), "Direktora mērķis.");
+}
+
 TEST_F(OfflineStoreTest, ChangeTheServerAppliedButNeverAnsweredCountsOnce) {
   ASSERT_THAT(store_->Sync(*teacher_).status(), IsOk());
   const int updates_before = Updates(draft_.name());

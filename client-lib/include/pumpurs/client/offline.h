@@ -13,7 +13,9 @@
 //  - the conflicts: queued changes the server refused because the resource
 //    changed meanwhile (ABORTED) or for another final reason, kept with the
 //    server's and the local version for the app to resolve; never silently
-//    overwritten.
+//    overwritten. An update whose fields nobody else changed (the etag moved
+//    because someone edited other fields) is not a conflict: it is sent
+//    once more on the server's version, so both edits stay.
 // Every Enqueue is durable (committed with fsync) before it returns, so the
 // outbox survives the app being killed; Replay resumes where it stopped.
 //
