@@ -14,7 +14,6 @@
 #include "server/common/log.h"
 #include "server/common/version.h"
 #include "server/demo/demo_data.h"
-#include "server/statistics/counters.h"
 #include "server/knowledge/seed_loader.h"
 #include "server/rpc/audit_service.h"
 #include "server/rpc/auth_service.h"
@@ -29,6 +28,7 @@
 #include "server/rpc/system_service.h"
 #include "server/rpc/training_service.h"
 #include "server/selfcheck/seed.h"
+#include "server/statistics/counters.h"
 
 namespace pumpurs {
 namespace {

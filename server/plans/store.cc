@@ -252,9 +252,8 @@ absl::Status InsertPlan(Connection& conn, const CallContext& call,
       .Bind(12, absl::ToUnixMicros(now))
       .Bind(13, absl::ToUnixMicros(now));
   PUMPURS_RETURN_IF_ERROR(s.Run());
-  PUMPURS_RETURN_IF_ERROR(
-      statistics::ApplyChange(conn, PlaceOf(p), {},
-                              statistics::ContributionOf(p.plan, p.state())));
+  PUMPURS_RETURN_IF_ERROR(statistics::ApplyChange(
+      conn, PlaceOf(p), {}, statistics::ContributionOf(p.plan, p.state())));
   PUMPURS_RETURN_IF_ERROR(WriteProviders(conn, p));
   PUMPURS_RETURN_IF_ERROR(WriteRevision(conn, call, p, "create", {}, now));
   return RecordChange(conn, p.plan.name(), p.id, p.pupil_id, false, now);

@@ -130,8 +130,7 @@ PUMPURS_API pumpurs_error* pumpurs_call(pumpurs_client* client,
                                         const char* method,
                                         const uint8_t* request,
                                         size_t request_size,
-                                        int64_t deadline_ms,
-                                        uint8_t** response,
+                                        int64_t deadline_ms, uint8_t** response,
                                         size_t* response_size);
 
 /* ---- asynchronous calls ---- */
@@ -168,8 +167,8 @@ PUMPURS_API uint64_t pumpurs_result_tag(const pumpurs_result* result);
 PUMPURS_API const pumpurs_error* pumpurs_result_error(
     const pumpurs_result* result);
 /* The serialized response (owned by the result; empty on error). */
-PUMPURS_API const uint8_t* pumpurs_result_response(
-    const pumpurs_result* result, size_t* response_size);
+PUMPURS_API const uint8_t* pumpurs_result_response(const pumpurs_result* result,
+                                                   size_t* response_size);
 PUMPURS_API void pumpurs_result_free(pumpurs_result* result);
 
 /* ---- offline: cache and outbox (client-lib offline.h) ---- */
@@ -188,8 +187,8 @@ PUMPURS_API pumpurs_error* pumpurs_offline_sync(pumpurs_offline* store,
 /* A cached resource as a serialized pumpurs.v1.Change; *found 0 (and no
  * bytes) if it is not cached. */
 PUMPURS_API pumpurs_error* pumpurs_offline_get(pumpurs_offline* store,
-                                               const char* resource,
-                                               int* found, uint8_t** change,
+                                               const char* resource, int* found,
+                                               uint8_t** change,
                                                size_t* change_size);
 /* Cached resources whose name starts with `prefix`: a serialized
  * pumpurs.v1.OfflineList (field `cached`). */
@@ -200,9 +199,11 @@ PUMPURS_API pumpurs_error* pumpurs_offline_list(pumpurs_offline* store,
 /* Queues a change: `mutation` is a serialized pumpurs.v1.OutboxMutation
  * (method, request, resource, base_etag; request_id optional). Writes the
  * queued entry (serialized OutboxMutation with id and request_id). */
-PUMPURS_API pumpurs_error* pumpurs_offline_enqueue(
-    pumpurs_offline* store, const uint8_t* mutation, size_t mutation_size,
-    uint8_t** queued, size_t* queued_size);
+PUMPURS_API pumpurs_error* pumpurs_offline_enqueue(pumpurs_offline* store,
+                                                   const uint8_t* mutation,
+                                                   size_t mutation_size,
+                                                   uint8_t** queued,
+                                                   size_t* queued_size);
 /* The outbox: a serialized OfflineList (field `mutations`). */
 PUMPURS_API pumpurs_error* pumpurs_offline_pending(pumpurs_offline* store,
                                                    uint8_t** list,
@@ -216,8 +217,8 @@ PUMPURS_API pumpurs_error* pumpurs_offline_replay(pumpurs_offline* store,
 PUMPURS_API pumpurs_error* pumpurs_offline_conflicts(pumpurs_offline* store,
                                                      uint8_t** list,
                                                      size_t* list_size);
-PUMPURS_API pumpurs_error* pumpurs_offline_drop_conflict(
-    pumpurs_offline* store, int64_t mutation_id);
+PUMPURS_API pumpurs_error* pumpurs_offline_drop_conflict(pumpurs_offline* store,
+                                                         int64_t mutation_id);
 
 #ifdef __cplusplus
 } /* extern "C" */
