@@ -36,6 +36,7 @@
 #include "cli/stats_chart.h"
 #include "cli/table.h"
 #include "pumpurs/client/client.h"
+#include "server/statistics/labels.h"
 
 ABSL_FLAG(int, school_year, 0,
           "stats: the school year, e.g. 2025 for 2025/2026 (both semesters)");
@@ -53,6 +54,14 @@ ABSL_FLAG(std::string, out, "", "stats chart: the SVG file to write");
 
 namespace pumpurs::cli {
 namespace {
+
+using statistics::Cell;
+using statistics::GroupName;
+using statistics::Number;
+using statistics::SemesterLabel;
+using statistics::StateName;
+using statistics::UnitName;
+using statistics::Words;
 
 namespace v1 = ::pumpurs::v1;
 using ::pumpurs::client::Client;
@@ -74,13 +83,6 @@ constexpr char kUsage[] =
     "never as 0.";
 
 int Usage(absl::string_view message) { return PlanUsage(message, kUsage); }
-
-struct Words {
-  bool lv;
-  const char* operator()(const char* en, const char* lv_text) const {
-    return lv ? lv_text : en;
-  }
-};
 
 // ---- the request ----
 
@@ -276,23 +278,6 @@ int FailStats(const absl::Status& status) {
 
 // ---- printing ----
 
-std::string Number(double v) {
-  if (v == static_cast<double>(static_cast<int64_t>(v))) {
-    return absl::StrCat(static_cast<int64_t>(v));
-  }
-  return absl::StrFormat("%.2f", v);
-}
-
-// A suppressed figure has value 0 on the wire; printing that 0 would state
-// a count the server withheld.
-std::string Cell(const v1::Figure& f, const Words& w) {
-  return f.suppressed() ? w("suppressed", "neizpaužams") : Number(f.value());
-}
-
-std::string SemesterLabel(const v1::Semester& s) {
-  return absl::StrCat(s.school_year(), "/", s.school_year() + 1, "-", s.term());
-}
-
 std::string PeriodLabel(const v1::StatisticsPeriod& p, const Words& w) {
   switch (p.period_case()) {
     case v1::StatisticsPeriod::kSemester:
@@ -311,59 +296,6 @@ std::string PeriodLabel(const v1::StatisticsPeriod& p, const Words& w) {
       break;
   }
   return "";
-}
-
-// The words of server/statistics/csv.cc, so the tables and the CSV files
-// name things alike.
-std::string StateName(v1::PlanState s, const Words& w) {
-  switch (s) {
-    case v1::PLAN_STATE_DRAFT:
-      return w("draft", "projekts");
-    case v1::PLAN_STATE_IN_APPROVAL:
-      return w("in approval", "saskaņošanā");
-    case v1::PLAN_STATE_APPROVED:
-      return w("approved", "apstiprināts");
-    case v1::PLAN_STATE_IN_IMPLEMENTATION:
-      return w("being implemented", "īstenošanā");
-    case v1::PLAN_STATE_SUSPENDED:
-      return w("suspended", "apturēts");
-    case v1::PLAN_STATE_UNDER_REVISION:
-      return w("under revision", "pārskatīšanā");
-    case v1::PLAN_STATE_INACTIVE:
-      return w("inactive", "neaktīvs");
-    case v1::PLAN_STATE_CLOSED:
-      return w("closed", "noslēgts");
-    default:
-      return absl::StrCat(static_cast<int>(s));
-  }
-}
-
-std::string GroupName(v1::RiskGroup g, const Words& w) {
-  switch (g) {
-    case v1::RISK_GROUP_LEARNING_AND_SCHOOL:
-      return w("learning and school environment", "mācības un skolas vide");
-    case v1::RISK_GROUP_SOCIAL_AND_HEALTH:
-      return w("social environment and health", "sociālā vide un veselība");
-    case v1::RISK_GROUP_ECONOMIC:
-      return w("economic", "ekonomiskie");
-    case v1::RISK_GROUP_FAMILY:
-      return w("family", "ģimene");
-    default:
-      return absl::StrCat(static_cast<int>(g));
-  }
-}
-
-std::string UnitName(v1::MeasureUnit u, const Words& w) {
-  switch (u) {
-    case v1::MEASURE_UNIT_HOURS:
-      return w("hours", "stundas");
-    case v1::MEASURE_UNIT_SESSIONS:
-      return w("sessions", "reizes");
-    case v1::MEASURE_UNIT_EUR:
-      return "EUR";
-    default:
-      return "";
-  }
 }
 
 std::string Percent(double v) { return absl::StrFormat("%.1f%%", v); }

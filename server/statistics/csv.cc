@@ -9,18 +9,12 @@
 #include "server/common/error.h"
 #include "server/common/status_macros.h"
 #include "server/statistics/indicators.h"
+#include "server/statistics/labels.h"
 
 namespace pumpurs::statistics {
 namespace {
 
 namespace v1 = ::pumpurs::v1;
-
-struct Words {
-  bool lv;
-  const char* operator()(const char* en, const char* lv_text) const {
-    return lv ? lv_text : en;
-  }
-};
 
 std::string Quote(const std::string& field) {
   if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
@@ -45,73 +39,6 @@ class Csv {
  private:
   std::string text_;
 };
-
-// Whole numbers without decimals, others with two.
-std::string Number(double v) {
-  if (v == static_cast<double>(static_cast<int64_t>(v))) {
-    return absl::StrCat(static_cast<int64_t>(v));
-  }
-  return absl::StrFormat("%.2f", v);
-}
-
-std::string Cell(const v1::Figure& f, const Words& w) {
-  return f.suppressed() ? w("suppressed", "neizpaužams") : Number(f.value());
-}
-
-std::string SemesterText(const v1::Semester& s) {
-  return absl::StrCat(s.school_year(), "/", s.school_year() + 1, "-", s.term());
-}
-
-std::string StateName(v1::PlanState s, const Words& w) {
-  switch (s) {
-    case v1::PLAN_STATE_DRAFT:
-      return w("draft", "projekts");
-    case v1::PLAN_STATE_IN_APPROVAL:
-      return w("in approval", "saskaņošanā");
-    case v1::PLAN_STATE_APPROVED:
-      return w("approved", "apstiprināts");
-    case v1::PLAN_STATE_IN_IMPLEMENTATION:
-      return w("being implemented", "īstenošanā");
-    case v1::PLAN_STATE_SUSPENDED:
-      return w("suspended", "apturēts");
-    case v1::PLAN_STATE_UNDER_REVISION:
-      return w("under revision", "pārskatīšanā");
-    case v1::PLAN_STATE_INACTIVE:
-      return w("inactive", "neaktīvs");
-    case v1::PLAN_STATE_CLOSED:
-      return w("closed", "noslēgts");
-    default:
-      return "";
-  }
-}
-
-std::string GroupName(v1::RiskGroup g, const Words& w) {
-  switch (g) {
-    case v1::RISK_GROUP_LEARNING_AND_SCHOOL:
-      return w("learning and school environment", "mācības un skolas vide");
-    case v1::RISK_GROUP_SOCIAL_AND_HEALTH:
-      return w("social environment and health", "sociālā vide un veselība");
-    case v1::RISK_GROUP_ECONOMIC:
-      return w("economic", "ekonomiskie");
-    case v1::RISK_GROUP_FAMILY:
-      return w("family", "ģimene");
-    default:
-      return "";
-  }
-}
-
-std::string UnitName(v1::MeasureUnit u, const Words& w) {
-  switch (u) {
-    case v1::MEASURE_UNIT_HOURS:
-      return w("hours", "stundas");
-    case v1::MEASURE_UNIT_SESSIONS:
-      return w("sessions", "reizes");
-    case v1::MEASURE_UNIT_EUR:
-      return "EUR";
-    default:
-      return "";
-  }
-}
 
 std::string MeasuresCsv(
     const google::protobuf::RepeatedPtrField<v1::MeasuresOfType>& rows,
@@ -144,7 +71,7 @@ v1::ExportProgrammeIndicatorsResponse CsvFilesOf(
   v1::ExportProgrammeIndicatorsResponse out;
   std::vector<std::string> semesters;
   for (const v1::Semester& s : in.semesters()) {
-    semesters.push_back(SemesterText(s));
+    semesters.push_back(SemesterLabel(s));
   }
   const std::string scope =
       !in.scope().institution().empty()    ? in.scope().institution()
@@ -230,7 +157,7 @@ v1::ExportProgrammeIndicatorsResponse CsvFilesOf(
              w("hours delivered", "sniegtās stundas"),
              w("compensations paid EUR", "izmaksātās kompensācijas EUR")});
     for (const v1::SemesterIndicators& t : in.trend()) {
-      csv.Row({SemesterText(t.semester()), Number(t.institutions_involved()),
+      csv.Row({SemesterLabel(t.semester()), Number(t.institutions_involved()),
                Cell(t.pupils_supported(), w), Cell(t.plans(), w),
                Cell(t.hours_planned(), w), Cell(t.hours_delivered(), w),
                Cell(t.compensation_eur(), w)});

@@ -19,15 +19,45 @@ namespace v1 = ::pumpurs::v1;
 using plans::Semester;
 using storage::Connection;
 
-// Funded projects (approved, running, reported, closed) of `semester`: the
-// semester their call closed for applications in.
-absl::Status AddYouth(Connection& conn, const Layout& layout, const Tree& tree,
-                      const Semester& semester, Sheet& sheet) {
+// Adds the youth projects of `semester` to the units they belong to: the
+// country, the call's municipality and (a state vocational school's call)
+// its institution.
+void AddYouth(const Layout& layout, const Tree& tree,
+              const std::vector<YouthProject>& projects,
+              const Semester& semester, Sheet& sheet) {
+  for (const YouthProject& p : projects) {
+    if (!(p.semester == semester)) continue;
+    const int units[] = {
+        0, tree.Find(Level::kMunicipality, p.municipality_id),
+        p.institution_id.empty()
+            ? -1
+            : tree.Find(Level::kInstitution, p.institution_id)};
+    for (int u : units) {
+      if (u < 0) continue;
+      std::vector<int64_t>& v = sheet.values[u];
+      v[layout.Youth(Layout::kProjects)] += 1;
+      v[layout.Youth(Layout::kPlannedPeople)] += p.planned;
+      v[layout.Youth(Layout::kParticipants)] += p.participants;
+      v[layout.Youth(Layout::kAtRisk)] += p.at_risk;
+    }
+  }
+}
+
+Sheet EmptySheet(const Layout& layout, const Tree& tree) {
+  Sheet s;
+  s.values.assign(tree.units(), std::vector<int64_t>(layout.columns(), 0));
+  return s;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<YouthProject>> LoadYouthProjects(Connection& conn) {
   PUMPURS_ASSIGN_OR_RETURN(
       storage::Statement s,
       conn.Prepare("SELECT i.municipality_id, i.institution_id, i.data, "
                    "c.data FROM initiatives i JOIN initiative_calls c ON "
                    "c.id = i.call_id WHERE i.state IN (4, 6, 7, 8)"));
+  std::vector<YouthProject> out;
   while (true) {
     PUMPURS_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
@@ -39,37 +69,22 @@ absl::Status AddYouth(Connection& conn, const Layout& layout, const Tree& tree,
     }
     const std::optional<absl::CivilDay> end =
         plans::ParseDay(call.application_end());
-    if (!end || !(plans::SemesterOf(*end) == semester)) continue;
-    const bool reported = project.has_report() &&
-                          (project.state() == v1::INITIATIVE_STATE_REPORTED ||
-                           project.state() == v1::INITIATIVE_STATE_CLOSED);
-    const int units[] = {0, tree.Find(Level::kMunicipality, s.ColumnText(0)),
-                         s.ColumnText(1).empty()
-                             ? -1
-                             : tree.Find(Level::kInstitution, s.ColumnText(1))};
-    for (int u : units) {
-      if (u < 0) continue;
-      std::vector<int64_t>& v = sheet.values[u];
-      v[layout.Youth(Layout::kProjects)] += 1;
-      v[layout.Youth(Layout::kPlannedPeople)] += project.planned_participants();
-      if (reported) {
-        v[layout.Youth(Layout::kParticipants)] +=
-            project.report().participants();
-        v[layout.Youth(Layout::kAtRisk)] +=
-            project.report().participants_at_risk();
-      }
+    if (!end) continue;
+    YouthProject p;
+    p.semester = plans::SemesterOf(*end);
+    p.municipality_id = s.ColumnText(0);
+    p.institution_id = s.ColumnText(1);
+    p.planned = project.planned_participants();
+    if (project.has_report() &&
+        (project.state() == v1::INITIATIVE_STATE_REPORTED ||
+         project.state() == v1::INITIATIVE_STATE_CLOSED)) {
+      p.participants = project.report().participants();
+      p.at_risk = project.report().participants_at_risk();
     }
+    out.push_back(std::move(p));
   }
-  return absl::OkStatus();
+  return out;
 }
-
-Sheet EmptySheet(const Layout& layout, const Tree& tree) {
-  Sheet s;
-  s.values.assign(tree.units(), std::vector<int64_t>(layout.columns(), 0));
-  return s;
-}
-
-}  // namespace
 
 std::string ScopeOf(Level level, const std::string& id) {
   switch (level) {
@@ -217,7 +232,9 @@ absl::StatusOr<Layout> LoadLayout(Connection& conn) {
 }
 
 absl::StatusOr<Sheet> LoadSemester(Connection& conn, const Layout& layout,
-                                   const Tree& tree, const Semester& semester) {
+                                   const Tree& tree,
+                                   const std::vector<YouthProject>& youth,
+                                   const Semester& semester) {
   Sheet sheet = EmptySheet(layout, tree);
   PUMPURS_ASSIGN_OR_RETURN(
       storage::Statement s,
@@ -266,7 +283,7 @@ absl::StatusOr<Sheet> LoadSemester(Connection& conn, const Layout& layout,
     const int64_t value = s.ColumnInt64(3);
     cell = with_type[column] ? std::max(cell, value) : cell + value;
   }
-  PUMPURS_RETURN_IF_ERROR(AddYouth(conn, layout, tree, semester, sheet));
+  AddYouth(layout, tree, youth, semester, sheet);
   return sheet;
 }
 

@@ -89,9 +89,24 @@ struct Sheet {
   std::vector<std::vector<int64_t>> values;
 };
 
-// Every unit's figures for one semester.
+// A funded youth project (approved, running, reported, closed), counted in
+// the semester its call closed for applications; participants from its
+// final report (0 until reported). Few enough to read all at once.
+struct YouthProject {
+  plans::Semester semester;
+  std::string municipality_id;  // of the call
+  std::string institution_id;   // a state vocational school's call, or ""
+  int64_t planned = 0;
+  int64_t participants = 0;
+  int64_t at_risk = 0;
+};
+absl::StatusOr<std::vector<YouthProject>> LoadYouthProjects(
+    storage::Connection& conn);
+
+// Every unit's figures for one semester (`youth`: LoadYouthProjects).
 absl::StatusOr<Sheet> LoadSemester(storage::Connection& conn,
                                    const Layout& layout, const Tree& tree,
+                                   const std::vector<YouthProject>& youth,
                                    const plans::Semester& semester);
 
 // Every unit's figures for a period of whole school years, from its

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -321,19 +322,21 @@ std::string SemesterKey(const Semester& s) {
   return absl::StrCat(s.school_year, "-", s.term);
 }
 
-// Computes (or finds) the report of one semester, solved over every unit.
-absl::StatusOr<std::shared_ptr<const Report>> SemesterReport(
-    Connection& conn, const std::string& context, const Layout& layout,
-    const Tree& tree, const Semester& s, int64_t version) {
-  const std::string key = absl::StrCat(context, "|", SemesterKey(s));
-  if (auto found = SharedReportCache().Find(key, {version})) return found;
-  PUMPURS_ASSIGN_OR_RETURN(Sheet sheet, LoadSemester(conn, layout, tree, s));
+// Solves the suppression of `sheet` over every unit — hiding also what
+// `parts` (its semesters' reports) hid, or the period minus the other
+// semesters would give it away — and caches the report.
+std::shared_ptr<const Report> Solve(Sheet sheet, const Layout& layout,
+                                    const Tree& tree,
+                                    const std::vector<const Report*>& parts,
+                                    const std::string& key,
+                                    std::vector<int64_t> versions) {
   auto report = std::make_shared<Report>();
   report->grid = GridOf(layout, tree, sheet);
+  for (const Report* part : parts) ForceFrom(report->grid, part->grid);
   report->grid.Run();
   report->sheet = std::move(sheet);
-  SharedReportCache().Put(key, {version}, report);
-  return std::shared_ptr<const Report>(report);
+  SharedReportCache().Put(key, std::move(versions), report);
+  return report;
 }
 
 }  // namespace
@@ -364,17 +367,26 @@ absl::StatusOr<v1::ProgrammeIndicators> GetProgrammeIndicators(
       absl::StrCat(sqlite3_db_filename(conn.raw(), "main"), "|", token, "|",
                    tree.fingerprint, "|", layout.fingerprint, "|", youth);
 
-  // Every semester of the period and the trend, solved on its own.
+  // Every semester of the period and the trend, solved on its own (the
+  // youth projects read once, and only if a semester is not cached).
   std::map<Semester, std::shared_ptr<const Report>> reports;
   std::map<Semester, int64_t> versions;
+  std::optional<std::vector<YouthProject>> projects;
   for (const std::vector<Semester>* list : {&r.period, &r.trend}) {
     for (const Semester& s : *list) {
       if (reports.count(s)) continue;
       PUMPURS_ASSIGN_OR_RETURN(versions[s],
                                SemesterVersion(conn, s.school_year, s.term));
-      PUMPURS_ASSIGN_OR_RETURN(
-          reports[s],
-          SemesterReport(conn, context, layout, tree, s, versions[s]));
+      const std::string key = absl::StrCat(context, "|", SemesterKey(s));
+      reports[s] = SharedReportCache().Find(key, {versions[s]});
+      if (reports[s] != nullptr) continue;
+      if (!projects) {
+        PUMPURS_ASSIGN_OR_RETURN(projects, LoadYouthProjects(conn));
+      }
+      PUMPURS_ASSIGN_OR_RETURN(Sheet sheet,
+                               LoadSemester(conn, layout, tree, *projects, s));
+      reports[s] =
+          Solve(std::move(sheet), layout, tree, {}, key, {versions[s]});
     }
   }
   std::shared_ptr<const Report> period = reports[r.period.front()];
@@ -391,17 +403,10 @@ absl::StatusOr<v1::ProgrammeIndicators> GetProgrammeIndicators(
     if (period == nullptr) {
       PUMPURS_ASSIGN_OR_RETURN(
           Sheet sheet, CombinePeriod(conn, layout, tree, r.period, sheets));
-      auto report = std::make_shared<Report>();
-      report->grid = GridOf(layout, tree, sheet);
-      // A figure hidden in one semester stays hidden in any period with
-      // it, or the period minus the other semesters would give it away.
-      for (const Semester& s : r.period) {
-        ForceFrom(report->grid, reports[s]->grid);
-      }
-      report->grid.Run();
-      report->sheet = std::move(sheet);
-      SharedReportCache().Put(key, period_versions, report);
-      period = report;
+      std::vector<const Report*> parts;
+      for (const Semester& s : r.period) parts.push_back(reports[s].get());
+      period = Solve(std::move(sheet), layout, tree, parts, key,
+                     std::move(period_versions));
     }
   }
 
