@@ -7,7 +7,6 @@
 #include <map>
 #include <set>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "pumpurs/v1/knowledge_seed.pb.h"
 #include "server/common/error.h"
@@ -15,55 +14,13 @@
 #include "server/common/status_macros.h"
 #include "server/knowledge/articles.h"
 #include "server/knowledge/search_index.h"
+#include "server/knowledge/seed_support.h"
 #include "server/knowledge/taxonomy.h"
 
 namespace pumpurs::knowledge {
 namespace {
 
 namespace v1 = ::pumpurs::v1;
-
-class FirstError : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    if (!message_.empty()) return;
-    message_ =
-        absl::StrCat("line ", line + 1, ", column ", column + 1, ": ", message);
-  }
-  const std::string& message() const { return message_; }
-
- private:
-  std::string message_;
-};
-
-std::string HashOf(const google::protobuf::Message& item) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream raw(&bytes);
-    google::protobuf::io::CodedOutputStream out(&raw);
-    out.SetSerializationDeterministic(true);
-    item.SerializeToCodedStream(&out);
-  }
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest,
-                     reinterpret_cast<const unsigned char*>(bytes.data()),
-                     bytes.size());
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
-}
-
-absl::Status SeedError(const Violations& v) {
-  std::string message = "invalid knowledge seed: ";
-  bool first = true;
-  for (const FieldViolation& fv : v.items()) {
-    absl::StrAppend(&message, first ? "" : "; ", fv.field, ": ",
-                    fv.description);
-    first = false;
-  }
-  return WithFieldViolations(
-      Error(absl::StatusCode::kInvalidArgument, "INVALID_SEED", message),
-      v.items());
-}
 
 struct Located {
   std::string where;  // "file.textproto: articles[3]"
@@ -133,7 +90,7 @@ absl::StatusOr<SeedCounts> LoadSeed(Connection& conn,
   Violations parse;
   for (size_t f = 0; f < files.size(); ++f) {
     google::protobuf::TextFormat::Parser parser;
-    FirstError errors;
+    FirstSeedError errors;
     parser.RecordErrorsTo(&errors);
     if (!parser.ParseFromString(files[f].text, &seeds[f])) {
       parse.Add(files[f].name,
@@ -141,7 +98,7 @@ absl::StatusOr<SeedCounts> LoadSeed(Connection& conn,
                              errors.message()));
     }
   }
-  if (!parse.empty()) return SeedError(parse);
+  if (!parse.empty()) return SeedError("knowledge seed", parse);
 
   SeedCounts counts;
   Violations v;
@@ -159,10 +116,10 @@ absl::StatusOr<SeedCounts> LoadSeed(Connection& conn,
       }
     }
   }
-  if (!v.empty()) return SeedError(v);
+  if (!v.empty()) return SeedError("knowledge seed", v);
   for (const v1::KnowledgeSeed& seed : seeds) {
     for (const v1::RiskFactor& rf : seed.risk_factors()) {
-      const std::string hash = HashOf(rf);
+      const std::string hash = SeedHash(rf);
       const std::string code = CodeOf(rf.name(), kRiskFactors);
       PUMPURS_ASSIGN_OR_RETURN(Stored st,
                                StoredTaxonomy(conn, "kb_risk_factors", code));
@@ -187,10 +144,10 @@ absl::StatusOr<SeedCounts> LoadSeed(Connection& conn,
       }
     }
   }
-  if (!v.empty()) return SeedError(v);
+  if (!v.empty()) return SeedError("knowledge seed", v);
   for (const v1::KnowledgeSeed& seed : seeds) {
     for (const v1::MeasureType& mt : seed.measure_types()) {
-      const std::string hash = HashOf(mt);
+      const std::string hash = SeedHash(mt);
       const std::string code = CodeOf(mt.name(), kMeasureTypes);
       PUMPURS_ASSIGN_OR_RETURN(Stored st,
                                StoredTaxonomy(conn, "kb_measure_types", code));
@@ -220,12 +177,12 @@ absl::StatusOr<SeedCounts> LoadSeed(Connection& conn,
       if (!latvian) v.Add(where + ".texts", "needs a Latvian text (lv)");
     }
   }
-  if (!v.empty()) return SeedError(v);
+  if (!v.empty()) return SeedError("knowledge seed", v);
   for (const v1::KnowledgeSeed& seed : seeds) {
     for (const v1::Article& a : seed.articles()) {
       v1::Article item = ArticleContent(a);
       item.set_seed_key(a.seed_key());
-      const std::string hash = HashOf(item);
+      const std::string hash = SeedHash(item);
       PUMPURS_ASSIGN_OR_RETURN(std::optional<SeedArticleState> found,
                                FindSeedArticle(conn, a.seed_key()));
       Stored st;

@@ -1,15 +1,12 @@
 #include "server/selfcheck/seed.h"
 
-#include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/text_format.h>
 #include <sodium.h>
 
 #include <set>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -19,6 +16,7 @@
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
 #include "server/knowledge/articles.h"
+#include "server/knowledge/seed_support.h"
 #include "server/knowledge/taxonomy.h"
 #include "server/selfcheck/questionnaires.h"
 
@@ -28,49 +26,6 @@ namespace {
 namespace v1 = ::pumpurs::v1;
 
 constexpr absl::string_view kSeedGuidePrefix = "seed:";
-
-class FirstError : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    if (!message_.empty()) return;
-    message_ =
-        absl::StrCat("line ", line + 1, ", column ", column + 1, ": ", message);
-  }
-  const std::string& message() const { return message_; }
-
- private:
-  std::string message_;
-};
-
-std::string HashOf(const google::protobuf::Message& item) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream raw(&bytes);
-    google::protobuf::io::CodedOutputStream out(&raw);
-    out.SetSerializationDeterministic(true);
-    item.SerializeToCodedStream(&out);
-  }
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest,
-                     reinterpret_cast<const unsigned char*>(bytes.data()),
-                     bytes.size());
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
-}
-
-absl::Status SeedError(const Violations& v) {
-  std::string message = "invalid self-check seed: ";
-  bool first = true;
-  for (const FieldViolation& fv : v.items()) {
-    absl::StrAppend(&message, first ? "" : "; ", fv.field, ": ",
-                    fv.description);
-    first = false;
-  }
-  return WithFieldViolations(
-      Error(absl::StatusCode::kInvalidArgument, "INVALID_SEED", message),
-      v.items());
-}
 
 // Replaces "seed:{key}" guides by "articles/{id}" of the knowledge base's
 // seed article with that key; a violation for an unknown key.
@@ -105,14 +60,14 @@ absl::StatusOr<QuestionnaireSeedCounts> LoadQuestionnaireSeed(
   v1::ListQuestionnairesResponse seed;
   {
     google::protobuf::TextFormat::Parser parser;
-    FirstError errors;
+    knowledge::FirstSeedError errors;
     parser.RecordErrorsTo(&errors);
     if (!parser.ParseFromString(std::string(text), &seed)) {
       Violations v;
       v.Add(std::string(name),
             absl::StrCat("does not parse as a list of questionnaires: ",
                          errors.message()));
-      return SeedError(v);
+      return knowledge::SeedError("self-check seed", v);
     }
   }
   Violations v;
@@ -132,7 +87,7 @@ absl::StatusOr<QuestionnaireSeedCounts> LoadQuestionnaireSeed(
     PUMPURS_RETURN_IF_ERROR(CheckComplete(conn, v, where, content));
     resolved.push_back(std::move(content));
   }
-  if (!v.empty()) return SeedError(v);
+  if (!v.empty()) return knowledge::SeedError("self-check seed", v);
 
   QuestionnaireSeedCounts counts;
   for (int i = 0; i < seed.questionnaires_size(); ++i) {
@@ -141,7 +96,7 @@ absl::StatusOr<QuestionnaireSeedCounts> LoadQuestionnaireSeed(
     // seed gives the same hash in every database.
     v1::Questionnaire written = QuestionnaireContent(item);
     written.set_seed_key(item.seed_key());
-    const std::string hash = HashOf(written);
+    const std::string hash = knowledge::SeedHash(written);
     PUMPURS_ASSIGN_OR_RETURN(std::optional<SeedQuestionnaireState> found,
                              FindSeedQuestionnaire(conn, item.seed_key()));
     std::string id;
