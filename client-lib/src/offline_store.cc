@@ -537,15 +537,20 @@ absl::StatusOr<v1::ReplayReport> OfflineStore::Replay(const Client& client) {
     last = next->id();
     OFFLINE_ASSIGN_OR_RETURN(const google::protobuf::MethodDescriptor* method,
                              internal::FindUnaryMethod(next->method()));
-    absl::StatusOr<std::string> answer =
-        client.CallRaw(next->method(), next->request());
-    if (answer.ok()) {
+    // The server took it: it leaves the outbox with the server's answer.
+    auto accept = [&](const std::string& answer) -> absl::Status {
       std::unique_ptr<google::protobuf::Message> response =
           internal::NewMessage(method->output_type());
-      const bool parsed = response->ParseFromString(*answer);
+      const bool parsed = response->ParseFromString(answer);
       OFFLINE_RETURN_IF_ERROR(
           impl.AcceptLocked(*next, parsed ? response.get() : nullptr));
       report.set_applied(report.applied() + 1);
+      return absl::OkStatus();
+    };
+    absl::StatusOr<std::string> answer =
+        client.CallRaw(next->method(), next->request());
+    if (answer.ok()) {
+      OFFLINE_RETURN_IF_ERROR(accept(*answer));
       continue;
     }
     const absl::Status refusal = answer.status();
@@ -608,12 +613,7 @@ absl::StatusOr<v1::ReplayReport> OfflineStore::Replay(const Client& client) {
         absl::StatusOr<std::string> merged =
             client.CallRaw(next->method(), request->SerializeAsString());
         if (merged.ok()) {
-          std::unique_ptr<google::protobuf::Message> response =
-              internal::NewMessage(method->output_type());
-          const bool parsed = response->ParseFromString(*merged);
-          OFFLINE_RETURN_IF_ERROR(
-              impl.AcceptLocked(*next, parsed ? response.get() : nullptr));
-          report.set_applied(report.applied() + 1);
+          OFFLINE_RETURN_IF_ERROR(accept(*merged));
           continue;
         }
         if (!IsFinal(merged.status().code())) {
