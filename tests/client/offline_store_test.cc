@@ -509,9 +509,12 @@ class KilledClientTest : public OfflineStoreTest {
                 std::optional<int> kill_at = std::nullopt) {
     const std::string store = args[2];
     args.insert(args.begin(), PUMPURS_OFFLINE_WORKER);
-    const pid_t pid =
-        Spawn(args, dir_.File("worker.log"),
-              {absl::StrCat("PUMPURS_TEST_TOKEN=", teacher_token_)});
+    // Paced when it is to be killed at an outbox size: the kill then lands
+    // while the worker waits before its next call.
+    std::vector<std::string> env = {
+        absl::StrCat("PUMPURS_TEST_TOKEN=", teacher_token_)};
+    if (kill_at) env.push_back("PUMPURS_TEST_PACE_MS=100");
+    const pid_t pid = Spawn(args, dir_.File("worker.log"), env);
     if (kill_at) {
       WaitForOutboxAtMost(store, *kill_at);
       kill(pid, SIGKILL);

@@ -15,7 +15,8 @@
 //     store can remove it: the crash point "the server applied it, the app
 //     died before it knew" (a test-only hook, here and not in the library).
 //
-// The access token comes from $PUMPURS_TEST_TOKEN.
+// The access token comes from $PUMPURS_TEST_TOKEN; $PUMPURS_TEST_PACE_MS
+// slows every call down (see Run).
 
 #include <signal.h>
 #include <unistd.h>
@@ -51,7 +52,18 @@ int Run(int argc, char** argv) {
   ClientOptions options;
   options.target = argv[2];
   const char* token = std::getenv("PUMPURS_TEST_TOKEN");
-  options.access_token = token != nullptr ? token : "";
+  // $PUMPURS_TEST_PACE_MS: wait that long before every call, so a test
+  // killing the worker at a given outbox size kills it there, not after
+  // it has raced on to the next change.
+  int pace_ms = 0;
+  if (const char* pace = std::getenv("PUMPURS_TEST_PACE_MS")) {
+    if (!absl::SimpleAtoi(pace, &pace_ms)) pace_ms = 0;
+  }
+  options.token_source = [bearer = std::string(token != nullptr ? token : ""),
+                          pace_ms]() -> absl::StatusOr<std::string> {
+    if (pace_ms > 0) absl::SleepFor(absl::Milliseconds(pace_ms));
+    return bearer;
+  };
   options.default_deadline = absl::Seconds(5);
   absl::StatusOr<std::unique_ptr<Client>> client = Client::Create(options);
   if (!client.ok()) return Fail(client.status());
